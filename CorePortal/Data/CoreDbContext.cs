@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Data;
+
+public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : IdentityDbContext<StaffUser>(options)
+{
+    public DbSet<Location> Locations => Set<Location>();
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<CatalogItem> CatalogItems => Set<CatalogItem>();
+    public DbSet<Purchase> Purchases => Set<Purchase>();
+    public DbSet<CreditPeriod> CreditPeriods => Set<CreditPeriod>();
+    public DbSet<CreditLedgerEntry> Ledger => Set<CreditLedgerEntry>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<PurchaseShare> PurchaseShares => Set<PurchaseShare>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Client>(e =>
+        {
+            e.HasIndex(c => c.Barcode).IsUnique();
+            e.HasIndex(c => c.LastNameKey);
+            e.HasIndex(c => c.FirstNameKey);
+            e.HasIndex(c => c.EmailKey);
+            e.HasIndex(c => c.PhoneDigits);
+            e.HasIndex(c => c.PhoneDigitsReversed);
+            e.Ignore(c => c.FullName);
+        });
+
+        builder.Entity<Purchase>(e =>
+        {
+            e.HasIndex(p => new { p.OwnerClientId, p.EndsOn });
+            e.HasOne(p => p.OwnerClient).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<CreditPeriod>(e =>
+        {
+            e.HasIndex(p => new { p.PurchaseId, p.StartsOn });
+            e.Ignore(p => p.Remaining);
+            // An unlimited period may never be over-drawn, a limited one never below zero.
+            e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)"));
+        });
+
+        builder.Entity<CreditLedgerEntry>(e =>
+        {
+            e.HasIndex(l => new { l.PeriodId, l.Id });
+            e.HasIndex(l => new { l.PurchaseId, l.Id });
+            e.HasIndex(l => l.AtUtc);
+            e.HasOne<CreditPeriod>().WithMany().HasForeignKey(l => l.PeriodId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Purchase>().WithMany().HasForeignKey(l => l.PurchaseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(l => l.Booking).WithMany().HasForeignKey(l => l.BookingId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Session>(e =>
+        {
+            e.HasIndex(s => new { s.LocationId, s.StartsAt });
+            e.ToTable(t => t.HasCheckConstraint("CK_Sessions_Booked", "BookedCount >= 0 AND BookedCount <= Capacity"));
+        });
+
+        builder.Entity<Booking>(e =>
+        {
+            e.HasIndex(b => new { b.SessionId, b.ActiveClientId }).IsUnique();
+            e.HasIndex(b => b.RequestKey).IsUnique();
+            e.HasIndex(b => new { b.PurchaseId, b.Id });
+            e.HasIndex(b => b.ClientId);
+            e.HasOne(b => b.Client).WithMany().OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(b => b.Purchase).WithMany().OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<CreditPeriod>().WithMany().HasForeignKey(b => b.PeriodId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<PurchaseShare>(e =>
+        {
+            e.HasIndex(s => new { s.PurchaseId, s.ClientId });
+            e.HasIndex(s => s.ClientId);
+            e.HasIndex(s => s.TokenHash).IsUnique();
+            e.HasOne(s => s.Client).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<StaffUser>().HasIndex(u => u.ClientId);
+    }
+}

@@ -1,0 +1,35 @@
+using CorePortal.Features.Seeding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CorePortal.Data;
+
+public static class DataSetup
+{
+    public static void AddPortalData(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment env)
+    {
+        var connectionString = SqliteSetup.ConnectionString(configuration, env.ContentRootPath);
+        // One context per operation from the factory; Identity's stores get the scoped context it also registers.
+        services.AddDbContextFactory<CoreDbContext>(o => SqliteSetup.Configure(o, connectionString));
+        services.Configure<SeedOptions>(o => o.Demo = env.IsDevelopment());
+        services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
+        services.AddScoped<DemoSeeder>();
+    }
+
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<CoreDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+    }
+
+    /// <summary>With Seed:Demo on (the default in Development), an empty database gets the demo studio.</summary>
+    public static async Task SeedOnStartAsync(this IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<SeedOptions>>().Value;
+        if (!options.Demo) return;
+        await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(options);
+    }
+}

@@ -1,0 +1,90 @@
+using CorePortal.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace CorePortal.Features.Auth;
+
+public static class AuthSetup
+{
+    public static void AddPortalAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SessionOptions>(configuration.GetSection(SessionOptions.Section));
+        var session = configuration.GetSection(SessionOptions.Section).Get<SessionOptions>() ?? new SessionOptions();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<StaffAccountService>();
+        services.AddAuthorization(Policies.Add);
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+
+        services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<CoreDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<PortalClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = session.RevalidationInterval;
+            // Keep the time of the original sign-in when the cookie is refreshed, so the absolute limit holds.
+            o.OnRefreshingPrincipal = ctx =>
+            {
+                if (ctx.CurrentPrincipal?.FindFirst(SessionOptions.SignedInAtClaim) is { } claim)
+                    ctx.NewPrincipal?.Identities.First().AddClaim(new(claim.Type, claim.Value));
+                return Task.CompletedTask;
+            };
+        });
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/login";
+            o.AccessDeniedPath = "/status/403";
+            o.ExpireTimeSpan = session.IdleTimeout;
+            o.SlidingExpiration = true;
+            o.Cookie.Name = "CorePortal.Auth";
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Events.OnRedirectToLogin = ctx => RespondOrRedirect(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+            var inner = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async ctx =>
+            {
+                var limits = ctx.HttpContext.RequestServices.GetRequiredService<IOptions<SessionOptions>>().Value;
+                var clock = ctx.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                if (ctx.Principal is { } principal && limits.IsPastAbsoluteLimit(principal, clock.GetUtcNow()))
+                {
+                    ctx.RejectPrincipal();
+                    await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+                await inner(ctx); // the security stamp check that AddIdentityCookies put there
+            };
+        });
+    }
+
+    // Pages redirect to the sign-in page; API calls and hub negotiation get a plain 401.
+    private static Task RespondOrRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/hubs"))
+            ctx.Response.StatusCode = status;
+        else
+            ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,49 @@
+using CorePortal.Components;
+using CorePortal.Data;
+using CorePortal.Features;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Seeding;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// `dotnet run --project CorePortal -- seed --clients 100000 --db path` builds a database and exits.
+var seedCommand = SeedCommand.TryParse(args);
+if (seedCommand is not null) builder.Configuration.AddInMemoryCollection(seedCommand.Configuration);
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddPortalData(builder.Configuration, builder.Environment);
+builder.Services.AddPortalAuth(builder.Configuration);
+builder.Services.AddPortalFeatures();
+builder.Services.AddHealthChecks().AddDbContextCheck<CoreDbContext>("database", tags: ["ready"]);
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync();
+if (seedCommand is not null)
+{
+    await seedCommand.RunAsync(app.Services);
+    return;
+}
+await app.Services.SeedOnStartAsync();
+
+if (!app.Environment.IsDevelopment())
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+/// <summary>Visible to the test project's WebApplicationFactory.</summary>
+public partial class Program;
