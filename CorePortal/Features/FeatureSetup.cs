@@ -1,9 +1,13 @@
+using CorePortal.Features.Live;
+
 namespace CorePortal.Features;
 
-/// <summary>Registers each feature's services.</summary>
+/// <summary>Registers each feature's services; one line a service, grouped by feature.</summary>
 public static class FeatureSetup
 {
     public static void AddPortalFeatures(this IServiceCollection services)
     {
+        // Live
+        services.AddSingleton<BalanceFeed>();
     }
 }

@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.Playwright;
+
+namespace CorePortal.Tests.Infrastructure;
+
+/// <summary>
+/// The app on Kestrel over loopback and Debian's Chromium driven by Playwright. Without Chromium the
+/// browser tests are skipped with the reason, except under CI, where they fail.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    private IPlaywright? _playwright;
+    private string? _unavailable;
+
+    public PortalFactory App { get; } = new();
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            _unavailable = $"Chromium is not installed at {ChromiumPath} (apt-get install chromium); .ci/run installs it.";
+            if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException(_unavailable);
+            return;
+        }
+        App.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        App.StartServer();
+        BaseUrl = App.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh browser context, signed in through the sign-in page, on a page that has turned interactive.</summary>
+    public async Task<IPage> SignedInPageAsync(string email, string path = "/clients")
+    {
+        Assert.SkipWhen(_unavailable is not null, _unavailable ?? "");
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/login?ReturnUrl={Uri.EscapeDataString(path)}");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", DemoUsers.Password);
+        await page.ClickAsync("button[type=submit]");
+        await WaitInteractiveAsync(page);
+        return page;
+    }
+
+    /// <summary>Clicks before the circuit connects are lost; the layout marks when it is live.</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_playwright is not null)
+        {
+            await Browser.DisposeAsync();
+            _playwright.Dispose();
+        }
+        await App.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using CorePortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Live;
+
+/// <summary>One committed change to a period's balance. Max and Remaining are null for unlimited periods.</summary>
+public sealed record BalanceChanged(int PurchaseId, int PeriodId, int LocationId, IReadOnlyList<int> ClientIds, int Used, int? Max, int? Remaining);
+
+/// <summary>
+/// The in-process feed of balance changes. Services publish after their transaction commits; components
+/// subscribe and dispose the subscription when they go away.
+/// </summary>
+public sealed class BalanceFeed(ILogger<BalanceFeed> log)
+{
+    private readonly Lock _gate = new();
+    // Copy-on-write: publishing iterates a snapshot without holding the lock.
+    private ImmutableArray<Func<BalanceChanged, Task>> _subscribers = [];
+
+    public IDisposable Subscribe(Func<BalanceChanged, Task> handler)
+    {
+        lock (_gate) _subscribers = _subscribers.Add(handler);
+        return new Subscription(this, handler);
+    }
+
+    public int SubscriberCount => _subscribers.Length;
+
+    /// <summary>Delivers to every subscriber; one failing listener never stops the others.</summary>
+    public async Task PublishAsync(BalanceChanged change)
+    {
+        foreach (var handler in _subscribers)
+        {
+            try { await handler(change); }
+            catch (Exception ex) { log.LogWarning(ex, "A balance listener failed for period {PeriodId}", change.PeriodId); }
+        }
+    }
+
+    /// <summary>Reads a period's committed state and publishes it. Call after the transaction commits.</summary>
+    public async Task PublishPeriodsAsync(CoreDbContext db, IEnumerable<int> periodIds, CancellationToken ct = default)
+    {
+        var ids = periodIds.Distinct().ToList();
+        var periods = await db.CreditPeriods.AsNoTracking()
+            .Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.PurchaseId, p.Purchase!.LocationId, p.Purchase.OwnerClientId, p.UsedCredits, p.MaxCredits })
+            .ToListAsync(ct);
+        var purchaseIds = periods.Select(p => p.PurchaseId).Distinct().ToList();
+        var shared = await db.PurchaseShares.AsNoTracking()
+            .Where(s => purchaseIds.Contains(s.PurchaseId) && s.Status == ShareStatus.Accepted)
+            .Select(s => new { s.PurchaseId, s.ClientId })
+            .ToListAsync(ct);
+        foreach (var p in periods)
+        {
+            int[] clients = [p.OwnerClientId, .. shared.Where(s => s.PurchaseId == p.PurchaseId).Select(s => s.ClientId)];
+            await PublishAsync(new BalanceChanged(p.PurchaseId, p.Id, p.LocationId, clients, p.UsedCredits, p.MaxCredits, p.MaxCredits - p.UsedCredits));
+        }
+    }
+
+    private void Remove(Func<BalanceChanged, Task> handler)
+    {
+        lock (_gate) _subscribers = _subscribers.Remove(handler);
+    }
+
+    private sealed class Subscription(BalanceFeed feed, Func<BalanceChanged, Task> handler) : IDisposable
+    {
+        private int _disposed;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) feed.Remove(handler);
+        }
+    }
+}
