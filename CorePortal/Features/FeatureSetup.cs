@@ -1,3 +1,5 @@
+using CorePortal.Features.Clients;
+using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
 
 namespace CorePortal.Features;
@@ -7,6 +9,12 @@ public static class FeatureSetup
 {
     public static void AddPortalFeatures(this IServiceCollection services)
     {
+        // Clients and credits
+        services.AddScoped<ClientSearchService>();
+        services.AddScoped<CreditReadService>();
+        services.AddScoped<CreditAdjustmentService>();
+        services.AddScoped<CreditHistoryService>();
+
         // Live
         services.AddSingleton<BalanceFeed>();
     }
