@@ -1,3 +1,4 @@
+using CorePortal.Features.Bookings;
 using CorePortal.Features.Live;
 
 namespace CorePortal.Features;
@@ -9,5 +10,10 @@ public static class FeatureSetup
     {
         // Live
         services.AddSingleton<BalanceFeed>();
+
+        // Booking: the schedule, booking from credit pools, Show Visits
+        services.AddScoped<BookingService>();
+        services.AddScoped<ScheduleService>();
+        services.AddScoped<VisitHistoryService>();
     }
 }
