@@ -43,13 +43,13 @@ public sealed class BookingWorld : IDisposable
     private static ClaimsPrincipal User(string name, string role, params Claim[] extra) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim("display_name", name), new Claim(ClaimTypes.Role, role), .. extra], "test"));
 
-    public Client AddClient(string first, string last)
+    public Client AddClient(string first, string last, string phone = "555-0100")
     {
         using var db = Db.CreateDbContext();
         var client = new Client
         {
             FirstName = first, LastName = last, Email = $"{first}.{last}.{Guid.NewGuid():N}@example.com".ToLowerInvariant(),
-            Phone = "555-0100", Barcode = $"T{Guid.NewGuid():N}"[..12], HomeLocationId = Location.Id,
+            Phone = phone, Barcode = $"T{Guid.NewGuid():N}"[..12].ToUpperInvariant(), HomeLocationId = Location.Id,
         };
         ClientSearchKeys.Apply(client);
         db.Clients.Add(client);

@@ -41,12 +41,37 @@ public sealed class ScheduleBrowserTests(BrowserFixture browser)
         await Expect(attendee).ToContainTextAsync("20-Class Family Pack");
         await Expect(attendee).ToContainTextAsync("Booked");
         await Expect(row).ToContainTextAsync("1 / 12");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "coreportal-schedule.png") });
 
         // Show Visits on Maya's pack names Leo under Credit Used By (the grid itself is covered by ShowVisitsTests).
         using var scope = browser.App.Services.CreateScope();
         var visits = await scope.ServiceProvider.GetRequiredService<VisitHistoryService>().VisitsAsync(StaffUser(), mayaPackId, 0, 100, TestContext.Current.CancellationToken);
         var visit = Assert.Single(visits.Value!.Items, v => v.Session == className);
         Assert.Equal("Leo Chen", visit.CreditUsedBy);
+    }
+
+    [Fact]
+    public async Task A_trainer_sees_the_schedule_and_roster_without_booking_or_attendance_actions()
+    {
+        var (downtownId, _) = await DemoIdsAsync();
+        var today = DateTime.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var page = await browser.SignedInPageAsync(DemoUsers.Trainer, $"/schedule?date={today}&location={downtownId}");
+
+        var hiit = page.GetByTestId("session-row").Filter(new() { HasText = "HIIT 45" });
+        await Expect(hiit).ToContainTextAsync("Taylor Trainer");
+        await hiit.ClickAsync();
+        await Expect(page.GetByTestId("attendee").Filter(new() { HasText = "Sofia Martinez" })).ToContainTextAsync("Booked");
+
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "New session" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Book a client" })).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("roster").GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+
+        // Next day: the address, the day shown and the list follow.
+        await page.GetByTestId("next-day").ClickAsync();
+        var tomorrow = DateTime.Today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await Expect(page).ToHaveURLAsync(new Regex($"date={tomorrow}"));
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Day", Exact = true })).ToHaveValueAsync(DateTime.Today.AddDays(1).ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture));
+        await Expect(page.GetByTestId("session-row").Filter(new() { HasText = "07:00" }).Filter(new() { HasText = "HIIT 45" })).ToHaveCountAsync(1);
     }
 
     private async Task<(int DowntownId, int MayaPackId)> DemoIdsAsync()
