@@ -43,7 +43,7 @@ public sealed partial class BookingService
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await feed.PublishPeriodsAsync(db, [booking.PeriodId], ct);
+        await feed.PublishPeriodsAsync(db, [booking.PeriodId], CancellationToken.None);
         return ServiceResult.Ok($"{booking.Client}'s booking for {sessionLabel} is cancelled and the credit refunded.");
     }
 

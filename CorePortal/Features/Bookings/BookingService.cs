@@ -66,7 +66,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
             return Fail(ServiceResult.Conflict($"{names.Client} is already booked into {names.Session}."));
         }
         if (result.Succeeded && !result.Value!.Replayed)
-            await feed.PublishPeriodsAsync(db, [result.Value.PeriodId], ct);
+            await feed.PublishPeriodsAsync(db, [result.Value.PeriodId], CancellationToken.None); // committed: tell listeners even if the caller gave up
         return result;
     }
 
