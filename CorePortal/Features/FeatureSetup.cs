@@ -1,4 +1,3 @@
-using CorePortal.Features.Bookings;
 using CorePortal.Features.Live;
 
 namespace CorePortal.Features;
@@ -12,8 +11,8 @@ public static class FeatureSetup
         services.AddSingleton<BalanceFeed>();
 
         // Booking: the schedule, booking from credit pools, Show Visits
-        services.AddScoped<BookingService>();
-        services.AddScoped<ScheduleService>();
-        services.AddScoped<VisitHistoryService>();
+        services.AddScoped<Bookings.BookingService>();
+        services.AddScoped<Bookings.ScheduleService>();
+        services.AddScoped<Bookings.VisitHistoryService>();
     }
 }
