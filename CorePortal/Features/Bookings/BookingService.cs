@@ -55,7 +55,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         }
         catch (DbUpdateException ex) when (SqliteConstraint.IsUnique(ex, "RequestKey"))
         {
-            // Another request with the same key committed between our check and our insert.
+            // Backstop: the checks run under the write lock, but the unique indexes are what guarantee it.
             db.ChangeTracker.Clear();
             return await ReplayAsync(db, requestKey!, clientId, ct) ?? Fail(ServiceResult.Conflict("This request was already handled."));
         }
