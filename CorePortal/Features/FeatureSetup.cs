@@ -17,5 +17,10 @@ public static class FeatureSetup
 
         // Live
         services.AddSingleton<BalanceFeed>();
+
+        // Booking: the schedule, booking from credit pools, Show Visits
+        services.AddScoped<Bookings.BookingService>();
+        services.AddScoped<Bookings.ScheduleService>();
+        services.AddScoped<Bookings.VisitHistoryService>();
     }
 }
