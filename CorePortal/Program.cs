@@ -3,6 +3,7 @@ using CorePortal.Data;
 using CorePortal.Features;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Credits;
+using CorePortal.Features.Live;
 using CorePortal.Features.Seeding;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
@@ -19,6 +20,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddPortalData(builder.Configuration, builder.Environment);
 builder.Services.AddPortalAuth(builder.Configuration);
 builder.Services.AddPortalFeatures();
+builder.Services.AddPortalLive(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<CoreDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -43,6 +45,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapCreditEndpoints();
+app.MapPortalLive();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

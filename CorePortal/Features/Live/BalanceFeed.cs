@@ -7,11 +7,18 @@ namespace CorePortal.Features.Live;
 /// <summary>One committed change to a period's balance. Max and Remaining are null for unlimited periods.</summary>
 public sealed record BalanceChanged(int PurchaseId, int PeriodId, int LocationId, IReadOnlyList<int> ClientIds, int Used, int? Max, int? Remaining);
 
+/// <summary>Carries published changes to every server's feed (Redis when configured); each feed then delivers them locally.</summary>
+public interface IBalanceBroadcast
+{
+    Task SendAsync(BalanceChanged change);
+}
+
 /// <summary>
-/// The in-process feed of balance changes. Services publish after their transaction commits; components
-/// subscribe and dispose the subscription when they go away.
+/// The feed of balance changes. Services publish after their transaction commits; components and the hub bridge
+/// subscribe and dispose the subscription when they go away. With a broadcast (more than one server) a publish
+/// goes only to the broadcast, and each server delivers what it receives back, so every listener gets it once.
 /// </summary>
-public sealed class BalanceFeed(ILogger<BalanceFeed> log)
+public sealed class BalanceFeed(ILogger<BalanceFeed> log, IBalanceBroadcast? broadcast = null)
 {
     private readonly Lock _gate = new();
     // Copy-on-write: publishing iterates a snapshot without holding the lock.
@@ -25,8 +32,28 @@ public sealed class BalanceFeed(ILogger<BalanceFeed> log)
 
     public int SubscriberCount => _subscribers.Length;
 
-    /// <summary>Delivers to every subscriber; one failing listener never stops the others.</summary>
+    /// <summary>Publishes one committed change to every listener, on this server and, with a broadcast, on the others.</summary>
     public async Task PublishAsync(BalanceChanged change)
+    {
+        if (broadcast is null)
+        {
+            await DeliverAsync(change);
+            return;
+        }
+        try
+        {
+            await broadcast.SendAsync(change);
+        }
+        catch (Exception ex)
+        {
+            // The other servers miss this one; this server's listeners still hear of it.
+            log.LogError(ex, "Could not broadcast the change to period {PeriodId}; delivering on this server only", change.PeriodId);
+            await DeliverAsync(change);
+        }
+    }
+
+    /// <summary>Delivers to this server's subscribers; one failing listener never stops the others.</summary>
+    public async Task DeliverAsync(BalanceChanged change)
     {
         foreach (var handler in _subscribers)
         {

@@ -1,0 +1,56 @@
+using CorePortal.Features.Bookings;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace CorePortal.Features.Live;
+
+/// <summary>
+/// Balance events for external listeners (the members' app, kiosks). A listener joins a client, a purchase or a
+/// location and receives "BalanceChanged" for it; every join is authorized here, on the server.
+/// </summary>
+[Authorize(Policy = LiveSetup.ListenerPolicy)]
+public sealed class BalancesHub(BalanceListeners listeners, ListenerAccessService access) : Hub
+{
+    public const string Path = "/hubs/balances";
+    public const string EventName = "BalanceChanged";
+
+    /// <summary>Studio team: any client. A member: only their own.</summary>
+    [HubMethodName("JoinClient")]
+    public Task JoinClientAsync(int clientId)
+    {
+        if (!access.MayListenToClient(Context.User!, clientId)) throw Refused("client", clientId);
+        Join(t => t with { Clients = t.Clients.Add(clientId) });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Studio team: any purchase. A member: one they own or hold an accepted share on.</summary>
+    [HubMethodName("JoinPurchase")]
+    public async Task JoinPurchaseAsync(int purchaseId)
+    {
+        if (!await access.MayListenToPurchaseAsync(Context.User!, purchaseId, Context.ConnectionAborted)) throw Refused("purchase", purchaseId);
+        Join(t => t with { Purchases = t.Purchases.Add(purchaseId) });
+    }
+
+    /// <summary>Studio team only.</summary>
+    [HubMethodName("JoinLocation")]
+    public Task JoinLocationAsync(int locationId)
+    {
+        if (!BookingAccess.IsStudioTeam(Context.User!)) throw Refused("location", locationId);
+        Join(t => t with { Locations = t.Locations.Add(locationId) });
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        listeners.Leave(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    private void Join(Func<ListenerTopics, ListenerTopics> change)
+    {
+        var user = Context.User!;
+        listeners.Join(Context.ConnectionId, BookingAccess.IsStudioTeam(user) ? null : BookingAccess.ClientIdOf(user), change);
+    }
+
+    private static HubException Refused(string what, int id) => new($"You may not listen to {what} {id}.");
+}

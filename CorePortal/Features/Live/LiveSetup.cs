@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CorePortal.Features.Live;
+
+/// <summary>
+/// The balances hub and, with a Redis connection string (ConnectionStrings:Redis), the SignalR backplane and the
+/// feed across servers. Without it everything stays in this process.
+/// </summary>
+public static class LiveSetup
+{
+    /// <summary>
+    /// The hub's policy: any signed-in user (each join is then checked). It names no scheme, so it uses the default
+    /// one; a bearer scheme for the JSON API is added to the default (or to this policy), never to the hub.
+    /// </summary>
+    public const string ListenerPolicy = "BalanceListener";
+
+    public static void AddPortalLive(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAuthorizationBuilder().AddPolicy(ListenerPolicy, p => p.RequireAuthenticatedUser());
+        services.AddSingleton<BalanceListeners>();
+        services.AddScoped<ListenerAccessService>();
+        services.AddHostedService<BalanceHubBridge>();
+        var signalR = services.AddSignalR();
+
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("coreportal"));
+            services.AddSingleton(new RedisBalanceChannel(redis));
+            services.AddSingleton<IBalanceBroadcast, RedisBalanceBroadcast>();
+            services.AddHostedService<RedisBalanceReceiver>();
+        }
+    }
+
+    // A refused hub client gets a plain 401, not the status page (re-executing it for a POST answers 400).
+    public static void MapPortalLive(this IEndpointRouteBuilder app) =>
+        app.MapHub<BalancesHub>(BalancesHub.Path).WithMetadata(new SkipStatusCodePagesAttribute());
+}
