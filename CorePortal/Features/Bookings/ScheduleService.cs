@@ -31,7 +31,7 @@ public sealed class SessionInput
 }
 
 /// <summary>The schedule: sessions by day and location, new sessions, a session's roster and finding a client to book.</summary>
-public sealed class ScheduleService(IDbContextFactory<CoreDbContext> dbFactory)
+public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbFactory)
 {
     public async Task<IReadOnlyList<LocationOption>> LocationsAsync(CancellationToken ct = default)
     {

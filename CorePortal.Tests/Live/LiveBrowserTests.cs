@@ -1,0 +1,103 @@
+using System.Globalization;
+using CorePortal.Data;
+using CorePortal.Features.Credits;
+using CorePortal.Features.Bookings;
+using CorePortal.Tests.Browser;
+using CorePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CorePortal.Tests.Live;
+
+[Collection(BrowserCollection.Name)]
+public sealed class LiveBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Update_Credits_in_one_page_changes_Credits_Used_Max_in_another_page_without_reload()
+    {
+        var danielId = await ClientIdAsync("Daniel", "Okafor");
+        var editor = await browser.SignedInPageAsync(DemoUsers.Staff, $"/clients/{danielId}");
+        var watcher = await browser.SignedInPageAsync(DemoUsers.Manager, $"/clients/{danielId}");
+        var watched = await OpenMembershipHistoryAsync(watcher);
+        var before = await watched.GetByTestId("used-max").InnerTextAsync();
+        var (used, max) = (Number(before.Split(" / ")[0]), Number(before.Split(" / ")[1]));
+
+        var edited = await OpenMembershipHistoryAsync(editor);
+        await edited.GetByRole(AriaRole.Button, new() { Name = "Update Credits" }).ClickAsync();
+        await StaffWalkthroughTests.Field(editor, "amount").FillAsync("3");
+        await editor.GetByTestId("save").ClickAsync();
+        await Expect(editor.GetByText("Added 3 credits")).ToBeVisibleAsync();
+
+        var cell = watched.GetByTestId("used-max");
+        await Expect(cell).ToHaveTextAsync($"{used} / {max + 3}", new() { Timeout = 5_000 });
+        await Expect(cell).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("flash"));
+    }
+
+    [Fact]
+    public async Task The_Live_page_shows_a_new_attendee_and_their_credits_left_as_they_change()
+    {
+        using var scope = browser.App.Services.CreateScope();
+        var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
+        var location = (await schedule.LocationsAsync())[^1];
+        var className = $"Live {Guid.NewGuid():N}"[..13];
+        var session = await schedule.CreateSessionAsync(LiveWorld.Staff, new SessionInput
+        {
+            Name = className, LocationId = location.Id, Trainer = "Taylor Trainer", Date = DateTime.Today, StartTime = TimeSpan.FromHours(23), Capacity = 10,
+        });
+        var page = await browser.SignedInPageAsync(DemoUsers.Trainer, $"/live?location={location.Id}");
+        await Expect(page.GetByTestId("connection-state")).ToHaveTextAsync("Live");
+        var card = page.GetByTestId("live-session").Filter(new() { HasText = className });
+        await Expect(card).ToContainTextAsync("Nobody booked yet.");
+
+        var (clientId, source) = await LimitedSourceAsync(scope.ServiceProvider, session.Value);
+        var booked = await scope.ServiceProvider.GetRequiredService<BookingService>().BookAsync(LiveWorld.Staff, session.Value, clientId, source.PurchaseId, null);
+        var left = card.GetByTestId("credits-left");
+        await Expect(left).ToHaveTextAsync(booked.Value!.Remaining!.Value.ToString(CultureInfo.InvariantCulture));
+
+        var version = await PeriodVersionAsync(scope.ServiceProvider, booked.Value.PeriodId);
+        var added = await scope.ServiceProvider.GetRequiredService<CreditAdjustmentService>().SaveAsync(LiveWorld.Staff,
+            new CreditAdjustment(source.PurchaseId, [new PeriodVersion(booked.Value.PeriodId, version)], CreditAction.AddCredits, 2));
+        Assert.True(added.Succeeded, added.Message);
+        await Expect(left).ToHaveTextAsync((booked.Value.Remaining.Value + 2).ToString(CultureInfo.InvariantCulture));
+        await Expect(left).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("flash"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "coreportal-live.png") });
+    }
+
+    private static async Task<ILocator> OpenMembershipHistoryAsync(IPage page)
+    {
+        var membership = page.Locator("[data-testid^=purchase-]", new() { HasText = "Monthly 8" });
+        await membership.GetByRole(AriaRole.Button, new() { Name = "View History" }).ClickAsync();
+        var current = page.Locator("tr[data-current=true]");
+        await Expect(current.GetByTestId("current-marker")).ToBeVisibleAsync();
+        return current;
+    }
+
+    private static int Number(string text) => int.Parse(text.Trim(), CultureInfo.InvariantCulture);
+
+    private async Task<int> ClientIdAsync(string first, string last)
+    {
+        await using var db = await browser.App.Services.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
+        return await db.Clients.Where(c => c.FirstName == first && c.LastName == last).Select(c => c.Id).SingleAsync();
+    }
+
+    private static async Task<(int ClientId, CreditSource Source)> LimitedSourceAsync(IServiceProvider services, int sessionId)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
+        var owners = await db.Purchases.Where(p => p.Status == PurchaseStatus.Active).Select(p => p.OwnerClientId).Distinct().OrderByDescending(id => id).ToListAsync();
+        var bookings = services.GetRequiredService<BookingService>();
+        foreach (var clientId in owners)
+        {
+            var sources = (await bookings.CreditSourcesAsync(LiveWorld.Staff, clientId, sessionId)).Value ?? [];
+            if (sources.FirstOrDefault(s => s is { IsShared: false, Remaining: not null }) is { } source) return (clientId, source);
+        }
+        throw new InvalidOperationException("No client has limited credits for today.");
+    }
+
+    private static async Task<Guid> PeriodVersionAsync(IServiceProvider services, int periodId)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
+        return await db.CreditPeriods.Where(p => p.Id == periodId).Select(p => p.Version).SingleAsync();
+    }
+}
