@@ -1,0 +1,87 @@
+using Bunit;
+using CorePortal.Components.Pages.Clients;
+using CorePortal.Components.Pages.Live;
+using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Bookings;
+using CorePortal.Features.Credits;
+using CorePortal.Tests.Bookings;
+using CorePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CorePortal.Tests.Live;
+
+/// <summary>Components that listen to the feed: they update from it while shown and stop listening once disposed.</summary>
+public sealed class LiveComponentTests : PortalComponentTest
+{
+    private readonly BookingWorld _world = new();
+    private readonly Client _maya;
+    private readonly Purchase _pack;
+
+    public LiveComponentTests()
+    {
+        Services.AddSingleton<IDbContextFactory<CoreDbContext>>(_world.Db);
+        Services.AddSingleton(_world.Feed);
+        Services.AddSingleton<TimeProvider>(_world.Clock);
+        Services.AddScoped<ScheduleService>();
+        Services.AddScoped<CreditReadService>();
+        Services.AddScoped<CurrentUser>();
+        var auth = AddAuthorization();
+        auth.SetAuthorized("Taylor Trainer");
+        auth.SetRoles(Roles.Trainer);
+        _maya = _world.AddClient("Maya", "Chen");
+        _pack = _world.Sell(_maya, "10-Class Pack", credits: 10);
+    }
+
+    [Fact]
+    public async Task The_Live_page_shows_a_booking_made_elsewhere_with_the_credits_left()
+    {
+        var session = _world.AddSession("HIIT 45", dayOffset: 0);
+        var cut = Render<LivePage>();
+        cut.WaitForAssertion(() => Assert.Contains("Nobody booked yet.", cut.Markup, StringComparison.Ordinal));
+
+        await _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, _maya.Id, _pack.Id, null);
+
+        cut.WaitForAssertion(() =>
+        {
+            var attendee = cut.Find("[data-testid=live-attendee]");
+            Assert.Contains("Maya Chen", attendee.TextContent, StringComparison.Ordinal);
+            Assert.Equal("9", cut.Find("[data-testid=credits-left]").TextContent);
+            Assert.Contains("flash", cut.Find("[data-testid=credits-left]").ClassName, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task A_disposed_Live_page_stops_listening_to_the_feed()
+    {
+        var session = _world.AddSession("HIIT 45", dayOffset: 0);
+        var before = _world.Feed.SubscriberCount;
+        var cut = Render<LivePage>();
+        cut.WaitForAssertion(() => Assert.Equal(before + 1, _world.Feed.SubscriberCount));
+
+        await DisposeComponentsAsync();
+        await _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, _maya.Id, _pack.Id, null);
+
+        Assert.Equal(before, _world.Feed.SubscriberCount);
+    }
+
+    [Fact]
+    public async Task A_disposed_Payment_tab_stops_listening_to_the_feed()
+    {
+        var before = _world.Feed.SubscriberCount;
+        var cut = Render<PaymentTab>(p => p.Add(t => t.ClientId, _maya.Id));
+        cut.WaitForAssertion(() => Assert.Contains("10 of 10 remaining", cut.Markup, StringComparison.Ordinal));
+        Assert.Equal(before + 1, _world.Feed.SubscriberCount);
+
+        await DisposeComponentsAsync();
+
+        Assert.Equal(before, _world.Feed.SubscriberCount);
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        _world.Dispose();
+    }
+}
