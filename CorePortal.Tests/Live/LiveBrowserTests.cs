@@ -65,6 +65,45 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "coreportal-live.png") });
     }
 
+    [Fact]
+    public async Task The_booking_dialog_shows_fresh_credits_left_when_the_shared_pool_is_used_elsewhere()
+    {
+        using var scope = browser.App.Services.CreateScope();
+        var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
+        var (downtownId, mayaId, packId) = await MayaFamilyPackAsync();
+        var day = DateTime.Today.AddDays(22);
+        async Task<int> NewSessionAsync(string name) => (await schedule.CreateSessionAsync(LiveWorld.Staff, new SessionInput
+        {
+            Name = name, LocationId = downtownId, Trainer = "Jordan Lee", Date = day, StartTime = TimeSpan.FromHours(18), Capacity = 10,
+        })).Value;
+        var className = $"Barre {Guid.NewGuid():N}"[..12];
+        await NewSessionAsync(className);
+        var otherSession = await NewSessionAsync($"Spin {Guid.NewGuid():N}"[..11]);
+        var page = await browser.SignedInPageAsync(DemoUsers.Staff, $"/schedule?date={day:yyyy-MM-dd}&location={downtownId}");
+
+        await page.GetByTestId("session-row").Filter(new() { HasText = className }).ClickAsync();
+        await page.GetByTestId("roster").GetByRole(AriaRole.Button, new() { Name = "Book a client" }).ClickAsync();
+        await StaffWalkthroughTests.Field(page, "client-search").FillAsync("leo ch");
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Leo Chen" }).ClickAsync();
+        var source = StaffWalkthroughTests.Field(page, "credit-source");
+        await Expect(source).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"· \d+ left"));
+        var left = Number(System.Text.RegularExpressions.Regex.Match(await source.InputValueAsync(), @"· (\d+) left").Groups[1].Value);
+
+        var booked = await scope.ServiceProvider.GetRequiredService<BookingService>().BookAsync(LiveWorld.Staff, otherSession, mayaId, packId, null);
+        Assert.True(booked.Succeeded, booked.Message);
+
+        await Expect(source).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"· {left - 1} left"));
+    }
+
+    private async Task<(int DowntownId, int MayaId, int PackId)> MayaFamilyPackAsync()
+    {
+        await using var db = await browser.App.Services.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
+        var downtown = await db.Locations.Where(l => l.Name == "Downtown Studio").Select(l => l.Id).SingleAsync();
+        var pack = await db.Purchases.Where(p => p.Name == "20-Class Family Pack" && p.OwnerClient!.Barcode == "CP100001")
+            .Select(p => new { p.Id, p.OwnerClientId }).SingleAsync();
+        return (downtown, pack.OwnerClientId, pack.Id);
+    }
+
     private static async Task<ILocator> OpenMembershipHistoryAsync(IPage page)
     {
         var membership = page.Locator("[data-testid^=purchase-]", new() { HasText = "Monthly 8" });
