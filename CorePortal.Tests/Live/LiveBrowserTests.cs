@@ -104,6 +104,52 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         return (downtown, pack.OwnerClientId, pack.Id);
     }
 
+    [Fact]
+    public async Task The_Live_page_shows_reconnecting_while_its_connection_is_down_and_reloads_once_back()
+    {
+        using var scope = browser.App.Services.CreateScope();
+        var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
+        var location = (await schedule.LocationsAsync())[0];
+        var className = $"Back {Guid.NewGuid():N}"[..13];
+        var session = await schedule.CreateSessionAsync(LiveWorld.Staff, new SessionInput
+        {
+            Name = className, LocationId = location.Id, Trainer = "Taylor Trainer", Date = DateTime.Today, StartTime = TimeSpan.FromHours(23), Capacity = 10,
+        });
+        var (clientId, source) = await LimitedSourceAsync(scope.ServiceProvider, session.Value);
+        var bookings = scope.ServiceProvider.GetRequiredService<BookingService>();
+        var booked = await bookings.BookAsync(LiveWorld.Staff, session.Value, clientId, source.PurchaseId, null);
+        var page = await browser.SignedInPageAsync(DemoUsers.Staff, "/clients");
+
+        // The circuit's traffic goes through routes the test can cut: the network going away, as the browser sees it.
+        var down = false;
+        IWebSocketRoute? circuit = null;
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("/_blazor"), route => down ? route.AbortAsync() : route.ContinueAsync());
+        await page.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/_blazor"), async ws =>
+        {
+            if (down) { await ws.CloseAsync(); return; }
+            ws.ConnectToServer();
+            circuit = ws;
+        });
+        await page.GotoAsync($"/live?location={location.Id}");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        var attendee = page.GetByTestId("live-session").Filter(new() { HasText = className }).GetByTestId("live-attendee");
+        await Expect(attendee).ToContainTextAsync("Booked");
+        var indicator = page.GetByTestId("connection-state");
+        await Expect(indicator).ToHaveTextAsync("Live");
+        await page.EvaluateAsync("window.sameDocument = true");
+
+        down = true;
+        await circuit!.CloseAsync();
+        await Expect(indicator).ToHaveTextAsync("Reconnecting…");
+        // Attendance moves no credits, so nothing is published: only the reload after reconnecting can show it.
+        Assert.True((await bookings.MarkAttendedAsync(LiveWorld.Staff, booked.Value!.BookingId)).Succeeded);
+        down = false;
+
+        await Expect(indicator).ToHaveTextAsync("Live", new() { Timeout = 30_000 });
+        await Expect(attendee).ToContainTextAsync("Attended");
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "The page was reloaded instead of its circuit reconnecting.");
+    }
+
     private static async Task<ILocator> OpenMembershipHistoryAsync(IPage page)
     {
         var membership = page.Locator("[data-testid^=purchase-]", new() { HasText = "Monthly 8" });
