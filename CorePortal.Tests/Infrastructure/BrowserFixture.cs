@@ -37,11 +37,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context, signed in through the sign-in page, on a page that has turned interactive.</summary>
-    public async Task<IPage> SignedInPageAsync(string email, string path = "/clients")
+    /// <summary>A fresh browser context, signed in through the sign-in page, on a page that has turned interactive; this app's unless baseUrl names another.</summary>
+    public async Task<IPage> SignedInPageAsync(string email, string path = "/clients", string? baseUrl = null)
     {
         Assert.SkipWhen(_unavailable is not null, _unavailable ?? "");
-        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new() { BaseURL = baseUrl ?? BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/login?ReturnUrl={Uri.EscapeDataString(path)}");
         await page.FillAsync("#email", email);
