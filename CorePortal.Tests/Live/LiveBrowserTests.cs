@@ -17,14 +17,14 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Update_Credits_in_one_page_changes_Credits_Used_Max_in_another_page_without_reload()
     {
-        var danielId = await ClientIdAsync("Daniel", "Okafor");
-        var editor = await browser.SignedInPageAsync(DemoUsers.Staff, $"/clients/{danielId}");
-        var watcher = await browser.SignedInPageAsync(DemoUsers.Manager, $"/clients/{danielId}");
-        var watched = await OpenMembershipHistoryAsync(watcher);
+        var (clientId, purchaseId, periodId) = await GeneratedClientsCurrentPeriodAsync();
+        var editor = await browser.SignedInPageAsync(DemoUsers.Staff, $"/clients/{clientId}");
+        var watcher = await browser.SignedInPageAsync(DemoUsers.Manager, $"/clients/{clientId}");
+        var watched = await OpenHistoryAsync(watcher, purchaseId, periodId);
         var before = await watched.GetByTestId("used-max").InnerTextAsync();
         var (used, max) = (Number(before.Split(" / ")[0]), Number(before.Split(" / ")[1]));
 
-        var edited = await OpenMembershipHistoryAsync(editor);
+        var edited = await OpenHistoryAsync(editor, purchaseId, periodId);
         await edited.GetByRole(AriaRole.Button, new() { Name = "Update Credits" }).ClickAsync();
         await StaffWalkthroughTests.Field(editor, "amount").FillAsync("3");
         await editor.GetByTestId("save").ClickAsync();
@@ -150,21 +150,26 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"), "The page was reloaded instead of its circuit reconnecting.");
     }
 
-    private static async Task<ILocator> OpenMembershipHistoryAsync(IPage page)
+    private static async Task<ILocator> OpenHistoryAsync(IPage page, int purchaseId, int periodId)
     {
-        var membership = page.Locator("[data-testid^=purchase-]", new() { HasText = "Monthly 8" });
-        await membership.GetByRole(AriaRole.Button, new() { Name = "View History" }).ClickAsync();
-        var current = page.Locator("tr[data-current=true]");
-        await Expect(current.GetByTestId("current-marker")).ToBeVisibleAsync();
-        return current;
+        await page.GetByTestId($"purchase-{purchaseId}").GetByRole(AriaRole.Button, new() { Name = "View History" }).ClickAsync();
+        var period = page.GetByTestId($"period-{periodId}");
+        await Expect(period.GetByTestId("used-max")).ToBeVisibleAsync();
+        return period;
     }
 
     private static int Number(string text) => int.Parse(text.Trim(), CultureInfo.InvariantCulture);
 
-    private async Task<int> ClientIdAsync(string first, string last)
+    // A generated client's limited purchase, so the demo clients other browser tests walk through keep their numbers.
+    private async Task<(int ClientId, int PurchaseId, int PeriodId)> GeneratedClientsCurrentPeriodAsync()
     {
+        var today = DateOnly.FromDateTime(DateTime.Today);
         await using var db = await browser.App.Services.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
-        return await db.Clients.Where(c => c.FirstName == first && c.LastName == last).Select(c => c.Id).SingleAsync();
+        var period = await db.CreditPeriods
+            .Where(p => p.MaxCredits != null && p.UsedCredits < p.MaxCredits && p.StartsOn <= today && p.EndsOn >= today && p.Purchase!.Status == PurchaseStatus.Active)
+            .OrderByDescending(p => p.PurchaseId)
+            .Select(p => new { p.Purchase!.OwnerClientId, p.PurchaseId, p.Id }).FirstAsync();
+        return (period.OwnerClientId, period.PurchaseId, period.Id);
     }
 
     private static async Task<(int ClientId, CreditSource Source)> LimitedSourceAsync(IServiceProvider services, int sessionId)

@@ -26,7 +26,7 @@ public static class LiveSetup
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("coreportal"));
-            services.AddSingleton(new RedisBalanceChannel(redis));
+            services.AddSingleton(_ => new RedisBalanceChannel(redis)); // created by the container, so disposed by it
             services.AddSingleton<IBalanceBroadcast, RedisBalanceBroadcast>();
             services.AddHostedService<RedisBalanceReceiver>();
         }
