@@ -66,6 +66,7 @@ public sealed class TwoServerTests(RedisServerFixture redis, BrowserFixture brow
 
         var max = int.Parse(before[1], System.Globalization.CultureInfo.InvariantCulture) + 4;
         await Expect(cell).ToHaveTextAsync($"{before[0]} / {max}");
+        await page.Context.CloseAsync(); // B stops at once instead of waiting out the open circuit
     }
 
     private static async Task<(int ClientId, int PurchaseId, int PeriodId, Guid Version)> DanielsCurrentMonthAsync(IServiceProvider services)
