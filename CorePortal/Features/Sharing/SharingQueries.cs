@@ -63,6 +63,18 @@ public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, T
             r.Current is null ? 0 : r.Current.MaxCredits - r.Current.UsedCredits, r.Current is not null && r.Current.MaxCredits is null)).ToList();
     }
 
+    /// <summary>What an invitation link is about, while it can still be answered.</summary>
+    public async Task<InvitationNames?> InvitationAsync(string token, CancellationToken ct = default)
+    {
+        var hash = Notifications.OutboxDelivery.HashToken(token);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.PurchaseShares.AsNoTracking()
+            .Where(s => s.TokenHash == hash && s.TokenExpiresAtUtc > now && s.Status == ShareStatus.Pending)
+            .Select(s => new InvitationNames(s.Purchase!.OwnerClient!.FirstName + " " + s.Purchase.OwnerClient.LastName, s.Purchase.Name, s.Purchase.Location!.Name))
+            .SingleOrDefaultAsync(ct);
+    }
+
     // The snapshot rule in words: the catalog may have changed since the sale; the purchase keeps its own terms.
     private static string Compare(bool allow, int? limit, bool itemAllow, int? itemLimit)
     {
