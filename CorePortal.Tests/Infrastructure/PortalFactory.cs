@@ -13,6 +13,7 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public int GeneratedClients { get; init; } = 40;
     public string DatabasePath => Path.Combine(_folder, "app.db");
+    public string MailPickupFolder => Path.Combine(_folder, "mail-pickup");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -21,6 +22,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Seed:Clients", GeneratedClients.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // No SMTP server: invitation mails land here as .eml files, inside the temp folder this factory deletes.
+        builder.UseSetting("Smtp:PickupFolder", MailPickupFolder);
     }
 
     /// <summary>An HTTP client signed in through the real sign-in form.</summary>
