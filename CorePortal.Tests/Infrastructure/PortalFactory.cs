@@ -18,12 +18,12 @@ public class PortalFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // No SMTP server here: invitation mails land as .eml files in the temp folder this factory deletes.
+        builder.UseSetting("Smtp:PickupFolder", MailPickupFolder);
         builder.UseSetting("ConnectionStrings:Core", $"Data Source={DatabasePath}");
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Seed:Clients", GeneratedClients.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        // No SMTP server: invitation mails land here as .eml files, inside the temp folder this factory deletes.
-        builder.UseSetting("Smtp:PickupFolder", MailPickupFolder);
     }
 
     /// <summary>An HTTP client signed in through the real sign-in form.</summary>

@@ -1,8 +1,4 @@
-using CorePortal.Features.Catalog;
 using CorePortal.Features.Live;
-using CorePortal.Features.Notifications;
-using CorePortal.Features.Sales;
-using CorePortal.Features.Sharing;
 
 namespace CorePortal.Features;
 
@@ -15,18 +11,18 @@ public static class FeatureSetup
         services.AddSingleton<BalanceFeed>();
 
         // Sharing: Retail Configurations, New Sale with shared clients, invitations through the outbox
-        services.AddScoped<CatalogService>();
-        services.AddScoped<SaleService>();
-        services.AddScoped<SaleClientLookup>();
-        services.AddScoped<SharingService>();
-        services.AddScoped<SharingTermsService>();
-        services.AddScoped<SharingQueries>();
-        services.AddScoped<NotificationService>();
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
-        services.AddSingleton<MailSender>();
-        services.AddSingleton<IPushSender, FeedPushSender>();
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<OutboxDelivery>();
-        services.AddHostedService<OutboxWorker>();
+        services.AddScoped<Catalog.CatalogService>();
+        services.AddScoped<Sales.SaleService>();
+        services.AddScoped<Sales.SaleClientLookup>();
+        services.AddScoped<Sharing.SharingService>();
+        services.AddScoped<Sharing.SharingTermsService>();
+        services.AddScoped<Sharing.SharingQueries>();
+        services.AddScoped<Notifications.NotificationService>();
+        services.AddOptions<Notifications.SmtpOptions>().BindConfiguration(Notifications.SmtpOptions.Section);
+        services.AddSingleton<Notifications.MailSender>();
+        services.AddSingleton<Notifications.IPushSender, Notifications.FeedPushSender>();
+        services.AddSingleton<Notifications.OutboxSignal>();
+        services.AddSingleton<Notifications.OutboxDelivery>();
+        services.AddHostedService<Notifications.OutboxWorker>();
     }
 }

@@ -8,20 +8,18 @@ public sealed record PeriodDisagreement(int PeriodId, int? CachedMax, int Ledger
 /// <summary>Checks that every period's cached Used and Max equal what its ledger rows add up to.</summary>
 public static class LedgerAudit
 {
-    public static async Task<List<PeriodDisagreement>> FindDisagreementsAsync(CoreDbContext db, CancellationToken ct = default)
-    {
-        // Correlated sums per period: EF Core 10 cannot translate the filter over a grouped left join.
-        var rows = await db.CreditPeriods.AsNoTracking()
-            .Select(p => new
-            {
-                p.Id,
-                p.MaxCredits,
-                p.UsedCredits,
-                LedgerMax = db.Ledger.Where(l => l.PeriodId == p.Id && (l.Kind == LedgerKind.Grant || l.Kind == LedgerKind.Add || l.Kind == LedgerKind.Deduct)).Sum(l => l.Amount),
-                LedgerUsed = db.Ledger.Where(l => l.PeriodId == p.Id && (l.Kind == LedgerKind.BookingUse || l.Kind == LedgerKind.CancellationRefund)).Sum(l => l.Amount),
-            })
-            .Where(x => (x.MaxCredits != null && x.MaxCredits != x.LedgerMax) || x.UsedCredits != x.LedgerUsed || x.UsedCredits < 0)
-            .ToListAsync(ct);
-        return rows.Select(r => new PeriodDisagreement(r.Id, r.MaxCredits, r.LedgerMax, r.UsedCredits, r.LedgerUsed)).ToList();
-    }
+    public static Task<List<PeriodDisagreement>> FindDisagreementsAsync(CoreDbContext db, CancellationToken ct = default) =>
+        db.Database.SqlQuery<PeriodDisagreement>($"""
+            SELECT p.Id AS PeriodId, p.MaxCredits AS CachedMax, COALESCE(s.LedgerMax, 0) AS LedgerMax,
+                   p.UsedCredits AS CachedUsed, COALESCE(s.LedgerUsed, 0) AS LedgerUsed
+            FROM CreditPeriods p
+            LEFT JOIN (
+                SELECT PeriodId,
+                       SUM(CASE WHEN Kind IN ({(int)LedgerKind.Grant}, {(int)LedgerKind.Add}, {(int)LedgerKind.Deduct}) THEN Amount ELSE 0 END) AS LedgerMax,
+                       SUM(CASE WHEN Kind IN ({(int)LedgerKind.BookingUse}, {(int)LedgerKind.CancellationRefund}) THEN Amount ELSE 0 END) AS LedgerUsed
+                FROM Ledger GROUP BY PeriodId) s ON s.PeriodId = p.Id
+            WHERE (p.MaxCredits IS NOT NULL AND p.MaxCredits <> COALESCE(s.LedgerMax, 0))
+               OR p.UsedCredits <> COALESCE(s.LedgerUsed, 0)
+               OR p.UsedCredits < 0
+            """).ToListAsync(ct);
 }
