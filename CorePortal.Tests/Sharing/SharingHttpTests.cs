@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CorePortal.Data;
 using CorePortal.Features.Sales;
+using CorePortal.Features.Sharing;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -61,6 +63,34 @@ public sealed partial class SharingHttpTests(PortalFactory app) : IClassFixture<
         }));
         Assert.Contains("Lucas Silva can now book with 20-Class Family Pack.", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("This invitation link is not valid any more.", await anonymous.GetStringAsync(path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Staff_add_a_client_through_the_api_until_the_limit_and_trainers_are_refused()
+    {
+        var (mayaPack, daniel, sofia, leo) = await DemoIdsAsync();
+        var staff = await app.SignedInClientAsync(DemoUsers.Staff);
+        var trainer = await app.SignedInClientAsync(DemoUsers.Trainer);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await trainer.PostAsJsonAsync($"/api/purchases/{mayaPack}/shares", new { ClientId = daniel })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync($"/api/purchases/{mayaPack}/shares", new { ClientId = daniel })).StatusCode);
+        var full = await staff.PostAsJsonAsync($"/api/purchases/{mayaPack}/shares", new { ClientId = sofia });
+        Assert.Equal(HttpStatusCode.BadRequest, full.StatusCode);
+        Assert.Contains("All 3 sharing places are taken.", await full.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var shared = await trainer.GetFromJsonAsync<List<SharedWithMeView>>($"/api/clients/{leo}/shared-packages");
+        var pack = Assert.Single(shared!);
+        Assert.Equal(("20-Class Family Pack", "Maya Chen", ShareStatus.Accepted), (pack.Name, pack.OwnerName, pack.Status));
+    }
+
+    private async Task<(int MayaPack, int Daniel, int Sofia, int Leo)> DemoIdsAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
+        async Task<int> ClientAsync(string barcode) => await db.Clients.Where(c => c.Barcode == barcode).Select(c => c.Id).SingleAsync();
+        var maya = await ClientAsync("CP100001");
+        var pack = await db.Purchases.Where(p => p.OwnerClientId == maya && p.Name == "20-Class Family Pack").Select(p => p.Id).SingleAsync();
+        return (pack, await ClientAsync("CP100004"), await ClientAsync("CP100005"), await ClientAsync("CP100002"));
     }
 
     // The outbox worker sends in the background after the sale pokes it; wait for its file, up to a deadline.

@@ -101,6 +101,33 @@ public sealed class SharingServiceTests : IDisposable
         Assert.Equal(ShareStatus.Pending, users.Single(u => u.Name == "Ivy Chen").Status);
     }
 
+    [Fact]
+    public async Task Through_the_app_the_owner_adds_and_removes_and_only_the_invited_client_answers()
+    {
+        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen");
+        var sharing = _studio.Sharing();
+        var maya = Member("Maya Chen");
+        var leo = Member("Leo Chen");
+
+        Assert.Equal(Outcome.Forbidden, (await sharing.AddShareAsync(leo, purchaseId, _studio["Ivy Chen"])).Outcome);
+        Assert.True((await sharing.AddShareAsync(maya, purchaseId, _studio["Leo Chen"])).Succeeded);
+        var share = await ShareIdAsync(purchaseId, "Leo Chen");
+        Assert.Equal(Outcome.Forbidden, (await sharing.AcceptAsync(Member("Ivy Chen"), share)).Outcome);
+        Assert.True((await sharing.AcceptAsync(leo, share)).Succeeded);
+        Assert.Equal(Outcome.Forbidden, (await sharing.RemoveAsync(leo, share)).Outcome);
+        Assert.True((await sharing.RemoveAsync(maya, share)).Succeeded);
+
+        var history = (await _studio.Queries().PurchaseAsync(purchaseId))!.History;
+        Assert.Contains(history, h => h.Text == "Leo Chen accepted the invitation." && h.Actor == "Leo Chen");
+        Assert.Contains(history, h => h.Text == "Leo Chen removed." && h.Actor == "Maya Chen");
+    }
+
+    private System.Security.Claims.ClaimsPrincipal Member(string name) => new(new System.Security.Claims.ClaimsIdentity(
+    [
+        new(System.Security.Claims.ClaimTypes.Name, name), new(System.Security.Claims.ClaimTypes.Role, Roles.Member),
+        new(CorePortal.Features.Auth.PortalClaimsFactory.ClientIdClaim, _studio[name].ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    ], "test"));
+
     private async Task<int> ShareIdAsync(int purchaseId, string client)
     {
         await using var db = _studio.Db.CreateDbContext();
