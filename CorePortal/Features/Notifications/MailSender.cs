@@ -27,8 +27,10 @@ public sealed class MailSender(IOptions<SmtpOptions> options, IHostEnvironment e
         if (UsesPickupFolder)
         {
             Directory.CreateDirectory(PickupFolder);
+            // Written under another name and renamed, so whoever picks mail up never reads half a file.
             var file = Path.Combine(PickupFolder, $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}.eml");
-            await message.WriteToAsync(file, ct);
+            await message.WriteToAsync(file + ".part", ct);
+            File.Move(file + ".part", file);
             return;
         }
 
