@@ -94,6 +94,18 @@ public sealed partial class OutboxDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_workers_delivering_at_once_send_each_mail_once()
+    {
+        _smtp.Start();
+        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen", "Ivy Chen");
+
+        var sent = await Task.WhenAll(Delivery().DeliverDueAsync(), Delivery().DeliverDueAsync());
+
+        Assert.Equal(4, sent.Sum());
+        Assert.Equal(2, _smtp.Received().Count);
+    }
+
+    [Fact]
     public async Task An_invitation_answered_before_its_email_leaves_is_not_sent()
     {
         var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");

@@ -13,6 +13,8 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
 {
     public const int MaxAttempts = 8;
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(14);
+    /// <summary>How long a claimed message stays with its worker before another may retry it (if the first one died mid-send).</summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(5);
 
     public static TimeSpan BackOff(int attempts) => TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, attempts - 1), 3600));
 
@@ -26,6 +28,11 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
         var sent = 0;
         foreach (var message in due)
         {
+            // Claim it first, so a second worker (another app instance) skips it rather than sending it twice.
+            var claimed = await db.Outbox
+                .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAtUtc == message.NextAttemptAtUtc)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAtUtc, now + ClaimLifetime), ct);
+            if (claimed == 0) continue;
             if (await DeliverAsync(db, message, ct)) sent++;
             await db.SaveChangesAsync(ct);
         }
