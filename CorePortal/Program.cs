@@ -2,6 +2,7 @@ using CorePortal.Components;
 using CorePortal.Data;
 using CorePortal.Features;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Credits;
 using CorePortal.Features.Seeding;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
@@ -41,6 +42,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapCreditEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 CorePortal.Features.Sharing.SharingEndpoints.MapSharingEndpoints(app);
 

@@ -12,6 +12,9 @@ public class PortalFactory : WebApplicationFactory<Program>
     private readonly string _folder = Directory.CreateTempSubdirectory("coreportal-app-").FullName;
 
     public int GeneratedClients { get; init; } = 40;
+    public int RandomSeed { get; init; } = 20261123;
+    /// <summary>Extra configuration for one test, such as a shorter session.</summary>
+    public Dictionary<string, string> Settings { get; init; } = [];
     public string DatabasePath => Path.Combine(_folder, "app.db");
     public string MailPickupFolder => Path.Combine(_folder, "mail-pickup");
 
@@ -23,7 +26,9 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Core", $"Data Source={DatabasePath}");
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Seed:Clients", GeneratedClients.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Seed:RandomSeed", RandomSeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
     /// <summary>An HTTP client signed in through the real sign-in form.</summary>

@@ -1,3 +1,5 @@
+using CorePortal.Features.Clients;
+using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
 
 namespace CorePortal.Features;
@@ -7,8 +9,19 @@ public static class FeatureSetup
 {
     public static void AddPortalFeatures(this IServiceCollection services)
     {
+        // Clients and credits
+        services.AddScoped<ClientSearchService>();
+        services.AddScoped<CreditReadService>();
+        services.AddScoped<CreditAdjustmentService>();
+        services.AddScoped<CreditHistoryService>();
+
         // Live
         services.AddSingleton<BalanceFeed>();
+
+        // Booking: the schedule, booking from credit pools, Show Visits
+        services.AddScoped<Bookings.BookingService>();
+        services.AddScoped<Bookings.ScheduleService>();
+        services.AddScoped<Bookings.VisitHistoryService>();
 
         // Sharing: Retail Configurations, New Sale with shared clients, invitations through the outbox
         services.AddScoped<Catalog.CatalogService>();

@@ -12,6 +12,11 @@ public static class AccountEndpoints
             await signIn.SignOutAsync();
             return Results.LocalRedirect("~/login");
         });
+
+        // Managers disable a staff login; its open sessions end at the next check.
+        app.MapPost("/account/disable/{userId}", async (string userId, StaffAccountService accounts) =>
+                await accounts.DisableAsync(userId) is { Succeeded: true } ? Results.NoContent() : Results.NotFound())
+            .RequireAuthorization(Policies.Manager);
     }
 }
 
@@ -20,7 +25,8 @@ public sealed class StaffAccountService(UserManager<StaffUser> users)
 {
     public async Task<IdentityResult> DisableAsync(string userId)
     {
-        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("No such user.");
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return IdentityResult.Failed(new IdentityError { Description = "No such user." });
         user.IsDisabled = true;
         user.LockoutEnd = DateTimeOffset.MaxValue;
         var result = await users.UpdateAsync(user);

@@ -1,0 +1,38 @@
+using CorePortal.Data;
+using CorePortal.Features.Bookings;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Tests.Bookings;
+
+/// <summary>The database itself refuses a second live booking or a reused request key, and the service can tell which.</summary>
+public sealed class SqliteConstraintTests : IDisposable
+{
+    private readonly BookingWorld _world = new();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(true, "ActiveClientId")]
+    [InlineData(false, "RequestKey")]
+    public async Task A_second_row_breaking_a_booking_unique_index_is_refused_and_recognised(bool sameClientLive, string column)
+    {
+        var client = _world.AddClient("Leo", "Chen");
+        var pack = _world.Sell(client, "10-Class Pack", credits: 10);
+        var session = _world.AddSession("HIIT 45");
+        await using var db = _world.Db.CreateDbContext();
+        Booking Row(string key) => new()
+        {
+            SessionId = session.Id, ClientId = client.Id, PurchaseId = pack.Id, PeriodId = pack.Periods[0].Id,
+            ActiveClientId = sameClientLive ? client.Id : null, RequestKey = sameClientLive ? key : "same-key",
+        };
+        db.Bookings.Add(Row("first"));
+        await db.SaveChangesAsync(Ct);
+
+        db.Bookings.Add(Row("second"));
+        var ex = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
+
+        Assert.True(SqliteConstraint.IsUnique(ex, column));
+        Assert.False(SqliteConstraint.IsUnique(ex, sameClientLive ? "RequestKey" : "ActiveClientId"));
+    }
+
+    public void Dispose() => _world.Dispose();
+}

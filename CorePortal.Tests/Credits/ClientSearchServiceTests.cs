@@ -1,0 +1,58 @@
+using CorePortal.Features.Clients;
+using CorePortal.Tests.Infrastructure;
+
+namespace CorePortal.Tests.Credits;
+
+public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
+{
+    private readonly TestDatabase _db = new();
+    private readonly ClientSearchService _search;
+
+    public ClientSearchServiceTests() => _search = new ClientSearchService(_db);
+
+    public async ValueTask InitializeAsync()
+    {
+        var studio = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync();
+        await studio.ClientAsync("Maya", "Chen", "+1 415-555-0101", "CP100001");
+        await studio.ClientAsync("Leo", "Chen", "+1 415-555-0102", "CP100002");
+        await studio.ClientAsync("Daniel", "Okafor", "+44 20 7946 0958", "CP100004");
+        await studio.ClientAsync("Mayra", "Lopez", "(555) 010-2200", "CP100005");
+    }
+
+    private async Task<string[]> NamesAsync(string query) =>
+        (await _search.SearchAsync(query)).Rows.Select(r => r.FullName).ToArray();
+
+    [Theory]
+    [InlineData("chen", new[] { "Leo Chen", "Maya Chen" })]
+    [InlineData("MAY", new[] { "Maya Chen", "Mayra Lopez" })]
+    [InlineData("maya ch", new[] { "Maya Chen" })]
+    [InlineData("chen maya", new[] { "Maya Chen" })]
+    [InlineData("daniel.ok", new[] { "Daniel Okafor" })]
+    [InlineData("CP100004", new[] { "Daniel Okafor" })]
+    [InlineData("415 555 0102", new[] { "Leo Chen" })]
+    [InlineData("+1-415-555-0101", new[] { "Maya Chen" })]
+    [InlineData("0958", new[] { "Daniel Okafor" })]
+    [InlineData("zzz", new string[0])]
+    public async Task Search_matches_names_emails_phone_digits_and_barcodes(string query, string[] expected) =>
+        Assert.Equal(expected, await NamesAsync(query));
+
+    [Fact]
+    public async Task A_barcode_matches_exactly_not_by_prefix()
+    {
+        Assert.NotNull(await _search.FindByBarcodeAsync(" CP100001 "));
+        Assert.Null(await _search.FindByBarcodeAsync("CP1000"));
+    }
+
+    [Fact]
+    public async Task Results_come_a_page_at_a_time_with_the_total()
+    {
+        var page = await _search.SearchAsync("", page: 1, pageSize: 3);
+
+        Assert.Equal(4, page.Total);
+        Assert.Equal(["Daniel Okafor"], page.Rows.Select(r => r.FullName)); // sorted by last name: Chen, Chen, Lopez, Okafor
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public void Dispose() => _db.Dispose();
+}

@@ -1,0 +1,93 @@
+using CorePortal.Data;
+using CorePortal.Features.Credits;
+using CorePortal.Features.Seeding;
+using CorePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CorePortal.Tests.Foundation;
+
+public sealed class DatabaseTests
+{
+    [Fact]
+    public async Task Migrations_create_every_table_on_an_empty_file_with_durable_settings()
+    {
+        using var database = new TestDatabase();
+        await using var db = database.CreateDbContext();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(0, await db.Clients.CountAsync());
+        var conn = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        Assert.Equal("wal", await ScalarAsync(conn, "PRAGMA journal_mode"));
+        Assert.Equal("2", await ScalarAsync(conn, "PRAGMA synchronous")); // FULL
+        Assert.Equal("10000", await ScalarAsync(conn, "PRAGMA busy_timeout"));
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_period_used_beyond_its_max()
+    {
+        using var database = new TestDatabase();
+        var studio = await new StudioBuilder(database, FixedClock.At(2026, 11, 23)).WithLocationAsync();
+        var purchase = await studio.SellAsync(studio.Package("2-Class Pack", 2), await studio.ClientAsync("A", "B"), new DateOnly(2026, 11, 1));
+
+        await using var db = database.CreateDbContext();
+        var overdraw = () => db.CreditPeriods.Where(p => p.Id == purchase.Periods[0].Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, 3));
+
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(overdraw);
+    }
+
+    private static async Task<string> ScalarAsync(System.Data.Common.DbConnection conn, string sql)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToString(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+}
+
+public sealed class SeedingTests
+{
+    private static async Task<(List<string> Clients, List<string> Ledger)> SeedAsync(int seed)
+    {
+        await using var app = new PortalFactory { GeneratedClients = 150, RandomSeed = seed };
+        _ = app.Services; // starts the host: migrate and seed
+        var factory = app.Services.GetRequiredService<IDbContextFactory<CoreDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var clients = await db.Clients.OrderBy(c => c.Id).Select(c => c.FirstName + " " + c.LastName + " " + c.Email + " " + c.Barcode).ToListAsync();
+        var ledger = await db.Ledger.OrderBy(l => l.Id).Select(l => l.PeriodId + ":" + l.Kind + ":" + l.Amount).ToListAsync();
+        Assert.Empty(await LedgerAudit.FindDisagreementsAsync(db));
+        return (clients, ledger);
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_studio_and_every_balance_agrees_with_its_ledger()
+    {
+        var first = await SeedAsync(7);
+        var second = await SeedAsync(7);
+
+        Assert.Equal(12 + 150, first.Clients.Count);
+        Assert.Equal(first.Clients, second.Clients);
+        Assert.Equal(first.Ledger, second.Ledger);
+        Assert.Contains(first.Clients, c => c.StartsWith("Maya Chen maya.chen@example.com CP100001", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_different_seed_gives_different_generated_clients()
+    {
+        var a = await SeedAsync(7);
+        var b = await SeedAsync(8);
+
+        Assert.NotEqual(a.Clients.Skip(12), b.Clients.Skip(12));
+    }
+
+    [Fact]
+    public void The_seed_command_reads_clients_and_database_from_the_command_line()
+    {
+        var command = SeedCommand.TryParse(["seed", "--clients", "100000", "--db", "/tmp/big.db"]);
+
+        Assert.NotNull(command);
+        Assert.Equal("100000", command.Configuration["Seed:Clients"]);
+        Assert.Equal("Data Source=/tmp/big.db", command.Configuration["ConnectionStrings:Core"]);
+        Assert.Null(SeedCommand.TryParse(["--urls", "http://127.0.0.1:5123"]));
+    }
+}

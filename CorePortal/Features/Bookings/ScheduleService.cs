@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Clients;
+using CorePortal.Features.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Bookings;
+
+public sealed record LocationOption(int Id, string Name);
+public sealed record SessionRow(int Id, string Name, string Trainer, DateTime StartsAt, int DurationMinutes, int Capacity, int BookedCount)
+{
+    public string Label => SessionLabel.Of(Name, StartsAt);
+}
+public sealed record RosterRow(int BookingId, string ClientName, string Barcode, string PurchaseName, BookingStatus Status)
+{
+    public string StatusText => SessionLabel.StatusText(Status);
+}
+public sealed record ClientOption(int Id, string Name, string Barcode, string Email);
+
+/// <summary>The form behind "New session"; the service validates it.</summary>
+public sealed class SessionInput
+{
+    public string Name { get; set; } = "";
+    public int LocationId { get; set; }
+    public string Trainer { get; set; } = "";
+    public DateTime? Date { get; set; }
+    public TimeSpan? StartTime { get; set; }
+    public int DurationMinutes { get; set; } = 60;
+    public int Capacity { get; set; } = 12;
+}
+
+/// <summary>The schedule: sessions by day and location, new sessions, a session's roster and finding a client to book.</summary>
+public sealed class ScheduleService(IDbContextFactory<CoreDbContext> dbFactory)
+{
+    public async Task<IReadOnlyList<LocationOption>> LocationsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>The sessions at one location on one studio-local day, earliest first.</summary>
+    public async Task<IReadOnlyList<SessionRow>> DayAsync(DateOnly day, int locationId, CancellationToken ct = default)
+    {
+        var from = day.ToDateTime(TimeOnly.MinValue);
+        var to = from.AddDays(1);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Sessions.AsNoTracking()
+            .Where(s => s.LocationId == locationId && s.StartsAt >= from && s.StartsAt < to)
+            .OrderBy(s => s.StartsAt).ThenBy(s => s.Name)
+            .Select(s => new SessionRow(s.Id, s.Name, s.Trainer, s.StartsAt, s.DurationMinutes, s.Capacity, s.BookedCount))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Adds a session to the schedule (Staff and up).</summary>
+    public async Task<ServiceResult<int>> CreateSessionAsync(ClaimsPrincipal user, SessionInput input, CancellationToken ct = default)
+    {
+        if (!user.CanEditCredits()) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Your role does not allow creating sessions."));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var errors = new Dictionary<string, string[]>();
+        var name = input.Name.Trim();
+        var trainer = input.Trainer.Trim();
+        if (name.Length is 0 or > 120) errors[nameof(input.Name)] = ["Enter the class name (up to 120 characters)."];
+        if (trainer.Length is 0 or > 120) errors[nameof(input.Trainer)] = ["Enter the trainer (up to 120 characters)."];
+        if (!await db.Locations.AnyAsync(l => l.Id == input.LocationId, ct)) errors[nameof(input.LocationId)] = ["Choose a location."];
+        if (input.Date is null) errors[nameof(input.Date)] = ["Choose the date."];
+        if (input.StartTime is not { } start || start < TimeSpan.Zero || start >= TimeSpan.FromDays(1)) errors[nameof(input.StartTime)] = ["Choose the start time."];
+        if (input.DurationMinutes is < 5 or > 300) errors[nameof(input.DurationMinutes)] = ["The duration is 5 to 300 minutes."];
+        if (input.Capacity is < 1 or > 500) errors[nameof(input.Capacity)] = ["The capacity is 1 to 500 places."];
+        if (errors.Count > 0) return ServiceResult.Failure<int>(ServiceResult.Invalid(errors));
+
+        var session = new Session
+        {
+            Name = name, LocationId = input.LocationId, Trainer = trainer, StartsAt = input.Date!.Value.Date + input.StartTime!.Value,
+            DurationMinutes = input.DurationMinutes, Capacity = input.Capacity,
+        };
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(ct);
+        return ServiceResult.Success(session.Id, $"{SessionLabel.Of(session.Name, session.StartsAt)} is on the schedule.");
+    }
+
+    /// <summary>Everyone booked into the session, live bookings first.</summary>
+    public async Task<ServiceResult<IReadOnlyList<RosterRow>>> RosterAsync(ClaimsPrincipal user, int sessionId, CancellationToken ct = default)
+    {
+        if (!BookingAccess.IsStudioTeam(user)) return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.Forbidden());
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Bookings.AsNoTracking().Where(b => b.SessionId == sessionId)
+            .OrderBy(b => b.Status == BookingStatus.Cancelled).ThenBy(b => b.Client!.FirstName).ThenBy(b => b.Client!.LastName)
+            .Select(b => new RosterRow(b.Id, b.Client!.FirstName + " " + b.Client.LastName, b.Client.Barcode, b.Purchase!.Name, b.Status))
+            .ToListAsync(ct);
+        return ServiceResult.Success<IReadOnlyList<RosterRow>>(rows);
+    }
+
+    /// <summary>Clients whose name, email or phone starts with the text, or whose barcode is the text; at most ten.</summary>
+    public async Task<IReadOnlyList<ClientOption>> FindClientsAsync(ClaimsPrincipal user, string? text, CancellationToken ct = default)
+    {
+        var key = ClientSearchKeys.Text(text ?? "");
+        if (!user.CanEditCredits() || key.Length < 2) return [];
+        var words = key.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var digits = ClientSearchKeys.Digits(key);
+        var isPhone = digits.Length >= 3 && key.All(ch => char.IsAsciiDigit(ch) || " +-().".Contains(ch, StringComparison.Ordinal));
+        var barcode = key.ToUpperInvariant();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var clients = db.Clients.AsNoTracking();
+        var (first, last) = (words[0], words[^1]);
+        clients = words.Length >= 2
+            ? clients.Where(c => c.FirstNameKey.StartsWith(first) && c.LastNameKey.StartsWith(last))
+            : clients.Where(c => c.Barcode == barcode || c.FirstNameKey.StartsWith(key) || c.LastNameKey.StartsWith(key) || c.EmailKey.StartsWith(key)
+                || (isPhone && c.PhoneDigits.Contains(digits)));
+        return await clients.OrderBy(c => c.LastNameKey).ThenBy(c => c.FirstNameKey).Take(10)
+            .Select(c => new ClientOption(c.Id, c.FirstName + " " + c.LastName, c.Barcode, c.Email))
+            .ToListAsync(ct);
+    }
+}

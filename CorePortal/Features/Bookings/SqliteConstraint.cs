@@ -1,0 +1,16 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Bookings;
+
+/// <summary>Recognises SQLite constraint failures (error 19) so a service can answer with the rule that was hit.</summary>
+public static class SqliteConstraint
+{
+    private const int ConstraintFailed = 19;
+
+    /// <summary>A unique index failed on a column list that includes <paramref name="column"/>, e.g. "Bookings.RequestKey".</summary>
+    public static bool IsUnique(DbUpdateException ex, string column) =>
+        ex.InnerException is SqliteException { SqliteErrorCode: ConstraintFailed } sqlite
+        && sqlite.Message.Contains("UNIQUE", StringComparison.Ordinal)
+        && sqlite.Message.Contains(column, StringComparison.Ordinal);
+}

@@ -1,0 +1,90 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using CorePortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Clients;
+
+public sealed record ClientRow(int Id, string FirstName, string LastName, string Email, string Phone, string Barcode, string HomeLocation)
+{
+    public string FullName => $"{FirstName} {LastName}";
+}
+
+public sealed record ClientPage(IReadOnlyList<ClientRow> Rows, int Total);
+
+/// <summary>
+/// Finds clients by name, email, phone or barcode. Every branch is a range or equality lookup on an indexed
+/// search-key column, so a query stays fast at 100,000 clients: text matches the start of a first name,
+/// last name or email, case-insensitively; phone digits match the start or the end of the number,
+/// ignoring spaces, dashes, brackets and a leading +; a barcode matches exactly.
+/// </summary>
+public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFactory)
+{
+    public const int DefaultPageSize = 25;
+
+    public async Task<ClientPage> SearchAsync(string? query, int page = 0, int pageSize = DefaultPageSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var matches = Filter(db.Clients.AsNoTracking(), query ?? "");
+        var total = await matches.CountAsync(ct);
+        var rows = await matches
+            .OrderBy(c => c.LastNameKey).ThenBy(c => c.FirstNameKey).ThenBy(c => c.Id)
+            .Skip(Math.Max(0, page) * pageSize).Take(Math.Clamp(pageSize, 1, 200))
+            .Select(c => new ClientRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Barcode, c.HomeLocation!.Name))
+            .ToListAsync(ct);
+        return new ClientPage(rows, total);
+    }
+
+    /// <summary>The client whose barcode is exactly this, for scanners: the desk opens the profile straight away.</summary>
+    public async Task<int?> FindByBarcodeAsync(string? barcode, CancellationToken ct = default)
+    {
+        var code = barcode?.Trim();
+        if (string.IsNullOrEmpty(code)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Clients.Where(c => c.Barcode == code).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+    }
+
+    private static IQueryable<Client> Filter(IQueryable<Client> clients, string query)
+    {
+        var q = query.Trim();
+        if (q.Length == 0) return clients;
+        var digits = ClientSearchKeys.Digits(q);
+        if (LooksLikePhone(q) && digits.Length >= 3)
+            return clients.Where(AnyOf(
+                Exact(nameof(Client.Barcode), q),
+                Prefix(nameof(Client.PhoneDigits), digits),
+                Prefix(nameof(Client.PhoneDigitsReversed), ClientSearchKeys.Reverse(digits))));
+
+        var words = ClientSearchKeys.Text(q).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length >= 2)
+            return clients.Where(AnyOf(
+                Expression.AndAlso(Prefix(nameof(Client.FirstNameKey), words[0]), Prefix(nameof(Client.LastNameKey), string.Join(' ', words[1..]))),
+                Expression.AndAlso(Prefix(nameof(Client.LastNameKey), string.Join(' ', words[..^1])), Prefix(nameof(Client.FirstNameKey), words[^1]))));
+
+        return clients.Where(AnyOf(
+            Exact(nameof(Client.Barcode), q),
+            Prefix(nameof(Client.FirstNameKey), words[0]),
+            Prefix(nameof(Client.LastNameKey), words[0]),
+            Prefix(nameof(Client.EmailKey), words[0])));
+    }
+
+    private static bool LooksLikePhone(string q) => q.All(ch => char.IsAsciiDigit(ch) || ch is ' ' or '-' or '+' or '(' or ')' or '.');
+
+    // Built as expressions so every branch reads `key >= @low AND key < @high`: a range SQLite answers from the
+    // column's index (LIKE 'x%' would scan). Values go in as parameters, so EF caches one plan per shape.
+    private static readonly ParameterExpression C = Expression.Parameter(typeof(Client), "c");
+    private static readonly MethodInfo Compare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+
+    private static BinaryExpression Prefix(string column, string prefix) => Expression.AndAlso(
+        Expression.GreaterThanOrEqual(Expression.Call(Compare, Expression.Property(C, column), Value(prefix)), Expression.Constant(0)),
+        Expression.LessThan(Expression.Call(Compare, Expression.Property(C, column), Value(prefix + '\uffff')), Expression.Constant(0)));
+
+    private static BinaryExpression Exact(string column, string value) => Expression.Equal(Expression.Property(C, column), Value(value));
+
+    private static Expression<Func<Client, bool>> AnyOf(params Expression[] terms) =>
+        Expression.Lambda<Func<Client, bool>>(terms.Aggregate(Expression.OrElse), C);
+
+    private static MemberExpression Value(string value) => Expression.Property(Expression.Constant(new Boxed(value)), nameof(Boxed.Value));
+
+    private sealed record Boxed(string Value);
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Security.Claims;
+using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
+using CorePortal.Features.Live;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Credits;
+
+public enum CreditAction { AddCredits, DeductCredits }
+
+/// <summary>A period as the dialog saw it: the Version it read, so a change made meanwhile is noticed.</summary>
+public sealed record PeriodVersion(int PeriodId, Guid Version);
+
+/// <summary>
+/// One Update Credits: an action and amount applied to one or more periods of a purchase, and optionally
+/// new validity dates (one period at a time), with a note. Amount may be null only when editing validity.
+/// </summary>
+public sealed record CreditAdjustment(int PurchaseId, IReadOnlyList<PeriodVersion> Periods, CreditAction Action, int? Amount,
+    bool EditValidity = false, DateOnly? StartsOn = null, DateOnly? EndsOn = null, string? Note = null, bool NotifyClient = false);
+
+/// <summary>What saving would do to one period: shown as a preview before saving.</summary>
+public sealed record AdjustmentPreview(int PeriodId, DateOnly StartsOn, DateOnly EndsOn, int Used, int? MaxBefore, int? MaxAfter);
+
+/// <summary>Update Credits: every rule is checked here, on the server, and a save is one transaction or nothing.</summary>
+public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock)
+{
+    public const int MaxAmount = 999;
+    public const int MaxNoteLength = 500;
+    public const string ChangedBySomeoneElse = "These credits were changed by someone else since you opened them. The numbers have been reloaded: check them and save again.";
+
+    public async Task<ServiceResult<IReadOnlyList<AdjustmentPreview>>> SaveAsync(ClaimsPrincipal user, CreditAdjustment request, CancellationToken ct = default)
+    {
+        if (!user.CanEditCredits()) return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Forbidden("Only front-desk staff and managers can update credits."));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct); // BEGIN IMMEDIATE: no other writer until we commit
+        var (result, periods) = await CheckAsync(db, request, ct);
+        if (!result.Succeeded) return result;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        foreach (var period in periods)
+        {
+            var amount = Signed(request);
+            if (amount != 0 && period.MaxCredits is not null)
+            {
+                period.MaxCredits += amount;
+                db.Ledger.Add(Row(period, request.Action == CreditAction.AddCredits ? LedgerKind.Add : LedgerKind.Deduct, amount, user, now, note));
+            }
+            if (request.EditValidity && (period.StartsOn != request.StartsOn || period.EndsOn != request.EndsOn))
+            {
+                var was = $"{period.StartsOn:d MMM yyyy} – {period.EndsOn:d MMM yyyy}";
+                period.StartsOn = request.StartsOn!.Value;
+                period.EndsOn = request.EndsOn!.Value;
+                db.Ledger.Add(Row(period, LedgerKind.Validity, 0, user, now, $"Validity was {was}" + (note is null ? "" : $". {note}")));
+            }
+            period.Version = Guid.NewGuid();
+        }
+        var purchase = await db.Purchases.FirstAsync(p => p.Id == request.PurchaseId, ct);
+        var all = await db.CreditPeriods.Where(p => p.PurchaseId == purchase.Id).Select(p => new { p.StartsOn, p.EndsOn }).ToListAsync(ct);
+        purchase.StartsOn = all.Min(p => p.StartsOn);
+        purchase.EndsOn = all.Max(p => p.EndsOn);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Conflict(ChangedBySomeoneElse));
+        }
+        await tx.CommitAsync(ct);
+        await feed.PublishPeriodsAsync(db, periods.Select(p => p.Id), ct);
+        return result;
+    }
+
+    /// <summary>Checks the request against the stored periods without saving; the dialog's preview.</summary>
+    public async Task<ServiceResult<IReadOnlyList<AdjustmentPreview>>> PreviewAsync(CreditAdjustment request, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await CheckAsync(db, request, ct)).Result;
+    }
+
+    private static async Task<(ServiceResult<IReadOnlyList<AdjustmentPreview>> Result, List<CreditPeriod> Periods)> CheckAsync(
+        CoreDbContext db, CreditAdjustment request, CancellationToken ct)
+    {
+        static (ServiceResult<IReadOnlyList<AdjustmentPreview>>, List<CreditPeriod>) Fail(ServiceResult r) => (ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(r), []);
+
+        var ids = request.Periods.Select(p => p.PeriodId).Distinct().ToList();
+        if (ids.Count == 0) return Fail(ServiceResult.Invalid("Periods", "Choose at least one period."));
+        var periods = await db.CreditPeriods.Where(p => p.PurchaseId == request.PurchaseId && ids.Contains(p.Id)).OrderBy(p => p.StartsOn).ToListAsync(ct);
+        if (periods.Count != ids.Count) return Fail(ServiceResult.NotFound("That purchase or period does not exist."));
+        if (request.Periods.Any(v => periods.First(p => p.Id == v.PeriodId).Version != v.Version))
+            return Fail(ServiceResult.Conflict(ChangedBySomeoneElse));
+
+        var errors = new Dictionary<string, string[]>();
+        var limited = periods.Where(p => p.MaxCredits is not null).ToList();
+        var changesCredits = request.Amount is not null || !request.EditValidity;
+        if (changesCredits && limited.Count == 0)
+            errors["Amount"] = ["This period has unlimited credits (∞): credits cannot be added or deducted. You can still edit its validity."];
+        else if (changesCredits && request.Amount is not { } amount)
+            errors["Amount"] = ["Enter the number of credits."];
+        else if (changesCredits && request.Amount is < 1 or > MaxAmount)
+            errors["Amount"] = [$"Enter a whole number of credits from 1 to {MaxAmount}."];
+        else if (request.Action == CreditAction.DeductCredits && request.Amount is { } deduct
+                 && limited.FirstOrDefault(p => p.MaxCredits - deduct < p.UsedCredits) is { } tooFar)
+            errors["Amount"] = [$"At most {tooFar.MaxCredits - tooFar.UsedCredits} credits can be deducted from {tooFar.StartsOn:d MMM yyyy} – {tooFar.EndsOn:d MMM yyyy}: {tooFar.UsedCredits} of {tooFar.MaxCredits} are already used."];
+
+        if (request.EditValidity)
+        {
+            if (periods.Count > 1) errors["EditValidity"] = ["Validity is edited one period at a time."];
+            else if (request.StartsOn is null) errors["StartsOn"] = ["Choose a start date."];
+            else if (request.EndsOn is null) errors["EndsOn"] = ["Choose an end date."];
+            else if (request.EndsOn < request.StartsOn) errors["EndsOn"] = ["End Date must be on or after Start Date."];
+            else if (await db.CreditPeriods.AnyAsync(p => p.PurchaseId == request.PurchaseId && p.Id != periods[0].Id
+                         && p.StartsOn <= request.EndsOn && request.StartsOn <= p.EndsOn, ct))
+                errors["StartsOn"] = ["These dates overlap another period of this purchase."];
+        }
+        if (request.Note?.Length > MaxNoteLength) errors["Note"] = [$"Keep the note under {MaxNoteLength} characters."];
+        if (errors.Count > 0) return Fail(ServiceResult.Invalid(errors));
+
+        var preview = periods.Select(p => new AdjustmentPreview(p.Id,
+            request.EditValidity ? request.StartsOn!.Value : p.StartsOn, request.EditValidity ? request.EndsOn!.Value : p.EndsOn,
+            p.UsedCredits, p.MaxCredits, p.MaxCredits + Signed(request))).ToList();
+        return (ServiceResult.Success<IReadOnlyList<AdjustmentPreview>>(preview, Describe(request, periods.Count)), periods);
+    }
+
+    private static int Signed(CreditAdjustment r) => (r.Amount ?? 0) * (r.Action == CreditAction.DeductCredits ? -1 : 1);
+
+    private static string Describe(CreditAdjustment r, int periods)
+    {
+        var what = r.Amount is { } n ? $"{(r.Action == CreditAction.AddCredits ? "Added" : "Deducted")} {n.ToString(CultureInfo.InvariantCulture)} credit{(n == 1 ? "" : "s")}" : "Validity updated";
+        return periods == 1 ? what : $"{what} on {periods} periods";
+    }
+
+    private static CreditLedgerEntry Row(CreditPeriod p, LedgerKind kind, int amount, ClaimsPrincipal user, DateTime now, string? note) => new()
+    {
+        PurchaseId = p.PurchaseId, PeriodId = p.Id, Kind = kind, Amount = amount, MaxAfter = p.MaxCredits, UsedAfter = p.UsedCredits,
+        StartsOnAfter = p.StartsOn, EndsOnAfter = p.EndsOn, Actor = user.ActorName(), AtUtc = now, Note = note,
+    };
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using CorePortal.Data;
+using CorePortal.Features.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Credits;
+
+/// <summary>One ledger row as staff read it: Max before → after for changes to Max, Used after for uses.</summary>
+public sealed record CreditHistoryRow(long Id, DateTime AtUtc, string Actor, string Action, int Amount, int? MaxBefore, int? MaxAfter,
+    int UsedAfter, DateOnly? StartsOn, DateOnly? EndsOn, string? Note);
+
+public sealed record CreditHistoryFilter(string? Text = null, LedgerKind? Kind = null);
+
+/// <summary>The credit history of a purchase: every ledger row, newest first, filterable, exportable.</summary>
+public sealed class CreditHistoryService(IDbContextFactory<CoreDbContext> dbFactory)
+{
+    public static string ActionName(LedgerKind kind) => kind switch
+    {
+        LedgerKind.Grant => "Granted at sale",
+        LedgerKind.Add => "Add Credits",
+        LedgerKind.Deduct => "Deduct Credits",
+        LedgerKind.BookingUse => "Used by booking",
+        LedgerKind.CancellationRefund => "Refunded on cancel",
+        LedgerKind.Validity => "Edit Credit Validity",
+        _ => kind.ToString(),
+    };
+
+    public async Task<IReadOnlyList<CreditHistoryRow>> ForPurchaseAsync(int purchaseId, CreditHistoryFilter? filter = null, int limit = 500, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = db.Ledger.AsNoTracking().Where(l => l.PurchaseId == purchaseId);
+        if (filter?.Kind is { } kind) rows = rows.Where(l => l.Kind == kind);
+        if (!string.IsNullOrWhiteSpace(filter?.Text))
+        {
+            var text = filter.Text.Trim();
+            rows = rows.Where(l => EF.Functions.Like(l.Actor, $"%{text}%") || (l.Note != null && EF.Functions.Like(l.Note, $"%{text}%")));
+        }
+        var list = await rows.OrderByDescending(l => l.Id).Take(limit)
+            .Select(l => new { l.Id, l.AtUtc, l.Actor, l.Kind, l.Amount, l.MaxAfter, l.UsedAfter, l.StartsOnAfter, l.EndsOnAfter, l.Note })
+            .ToListAsync(ct);
+        return list.Select(l => new CreditHistoryRow(l.Id, DateTime.SpecifyKind(l.AtUtc, DateTimeKind.Utc), l.Actor, ActionName(l.Kind), l.Amount,
+                ChangesMax(l.Kind) ? l.MaxAfter - l.Amount : l.MaxAfter, l.MaxAfter, l.UsedAfter, l.StartsOnAfter, l.EndsOnAfter, l.Note))
+            .ToList();
+    }
+
+    /// <summary>The same rows as CSV, for the Export button.</summary>
+    public async Task<string> ExportCsvAsync(int purchaseId, CreditHistoryFilter? filter, CancellationToken ct = default)
+    {
+        var rows = await ForPurchaseAsync(purchaseId, filter, int.MaxValue, ct);
+        var inv = CultureInfo.InvariantCulture;
+        return CsvExport.Write(
+            ["When (UTC)", "Who", "Action", "Amount", "Max before", "Max after", "Used", "Start Date", "End Date", "Note"],
+            rows.Select(r => new[]
+            {
+                r.AtUtc.ToString("yyyy-MM-dd HH:mm:ss", inv), r.Actor, r.Action, r.Amount.ToString(inv),
+                Max(r.MaxBefore, r.MaxAfter), Max(r.MaxAfter, r.MaxAfter), r.UsedAfter.ToString(inv),
+                r.StartsOn?.ToString("yyyy-MM-dd", inv), r.EndsOn?.ToString("yyyy-MM-dd", inv), r.Note,
+            }));
+    }
+
+    private static string Max(int? value, int? after) => value?.ToString(CultureInfo.InvariantCulture) ?? (after is null ? "∞" : "");
+
+    private static bool ChangesMax(LedgerKind kind) => kind is LedgerKind.Grant or LedgerKind.Add or LedgerKind.Deduct;
+}

@@ -1,0 +1,79 @@
+using CorePortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Credits;
+
+public sealed record ClientProfile(int Id, string FirstName, string LastName, string Email, string Phone, string Barcode, string HomeLocation)
+{
+    public string FullName => $"{FirstName} {LastName}";
+    public string Initials => $"{FirstName.FirstOrDefault()}{LastName.FirstOrDefault()}".ToUpperInvariant();
+}
+
+/// <summary>A time frame as the View History grid shows it.</summary>
+public sealed record PeriodRow(int Id, DateOnly StartsOn, DateOnly EndsOn, int Used, int? Max, Guid Version, bool IsCurrent, bool IsPast)
+{
+    public int? Remaining => Max - Used;
+    public bool IsUnlimited => Max is null;
+    /// <summary>"3 / 8", or "5 / ∞" for unlimited credits.</summary>
+    public string UsedOfMax => $"{Used} / {(Max is { } max ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "∞")}";
+}
+
+/// <summary>A purchase on the Payment tab: its terms, its time frames and where it stands today.</summary>
+public sealed record PurchaseCard(int Id, CatalogKind Kind, string Name, string Location, int OwnerClientId, string OwnerName,
+    DateOnly StartsOn, DateOnly EndsOn, bool AllowSharing, int? SharingLimit, string SharingTermsNote, bool IsSharedWithClient,
+    IReadOnlyList<PeriodRow> Periods)
+{
+    public PeriodRow? Current => Periods.FirstOrDefault(p => p.IsCurrent);
+    public bool IsExpired => Periods.All(p => p.IsPast);
+    public bool IsUsedUp => Kind == CatalogKind.Package && Periods.All(p => p.Remaining <= 0);
+    public bool IsActive => !IsExpired && !IsUsedUp;
+}
+
+/// <summary>Reads balances for the Clients pages. Everything shown comes from the periods the ledger keeps current.</summary>
+public sealed class CreditReadService(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
+{
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+
+    public async Task<ClientProfile?> ProfileAsync(int clientId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Clients.AsNoTracking().Where(c => c.Id == clientId)
+            .Select(c => new ClientProfile(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Barcode, c.HomeLocation!.Name))
+            .FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>The client's own purchases, newest first.</summary>
+    public async Task<IReadOnlyList<PurchaseCard>> PurchasesAsync(int clientId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await LoadAsync(db, db.Purchases.Where(p => p.OwnerClientId == clientId && p.Status == PurchaseStatus.Active), clientId, ct);
+    }
+
+    public async Task<PurchaseCard?> PurchaseAsync(int purchaseId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cards = await LoadAsync(db, db.Purchases.Where(p => p.Id == purchaseId), null, ct);
+        return cards.Count > 0 ? cards[0] : null;
+    }
+
+    private async Task<IReadOnlyList<PurchaseCard>> LoadAsync(CoreDbContext db, IQueryable<Purchase> purchases, int? viewerClientId, CancellationToken ct)
+    {
+        var today = Today;
+        var rows = await purchases.AsNoTracking()
+            .OrderByDescending(p => p.StartsOn).ThenByDescending(p => p.Id)
+            .Select(p => new
+            {
+                p.Id, p.Kind, p.Name, Location = p.Location!.Name, p.OwnerClientId,
+                Owner = p.OwnerClient!.FirstName + " " + p.OwnerClient.LastName,
+                p.StartsOn, p.EndsOn, p.AllowSharing, p.SharingLimit, p.SharingTermsNote,
+                Periods = p.Periods.OrderBy(x => x.StartsOn)
+                    .Select(x => new { x.Id, x.StartsOn, x.EndsOn, x.UsedCredits, x.MaxCredits, x.Version }).ToList(),
+            })
+            .ToListAsync(ct);
+        return rows.Select(p => new PurchaseCard(p.Id, p.Kind, p.Name, p.Location, p.OwnerClientId, p.Owner, p.StartsOn, p.EndsOn,
+                p.AllowSharing, p.SharingLimit, p.SharingTermsNote, viewerClientId is { } v && v != p.OwnerClientId,
+                p.Periods.Select(x => new PeriodRow(x.Id, x.StartsOn, x.EndsOn, x.UsedCredits, x.MaxCredits, x.Version,
+                    x.StartsOn <= today && today <= x.EndsOn, x.EndsOn < today)).ToList()))
+            .ToList();
+    }
+}
