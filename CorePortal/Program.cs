@@ -46,6 +46,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapAccountEndpoints();
 app.MapCreditEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+CorePortal.Features.Sharing.SharingEndpoints.MapSharingEndpoints(app);
 
 app.Run();
 
