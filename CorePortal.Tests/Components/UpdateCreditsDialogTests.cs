@@ -22,6 +22,7 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
         Services.AddSingleton<IDbContextFactory<CoreDbContext>>(_db);
         Services.AddSingleton<TimeProvider>(_clock);
         Services.AddSingleton(new BalanceFeed(NullLogger<BalanceFeed>.Instance));
+        Services.AddSingleton<CorePortal.Features.Notifications.OutboxSignal>();
         Services.AddScoped<CreditAdjustmentService>();
         Services.AddScoped<CreditReadService>();
         AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);
