@@ -35,7 +35,9 @@ await app.Services.SeedOnStartAsync();
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
-app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+// Friendly 403/404 pages for pages people open; API calls and form posts keep their plain status codes.
+app.UseWhen(ctx => HttpMethods.IsGet(ctx.Request.Method) && !ctx.Request.Path.StartsWithSegments("/api"),
+    pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -47,6 +49,7 @@ app.MapAccountEndpoints();
 app.MapCreditEndpoints();
 app.MapPortalLive();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+CorePortal.Features.Sharing.SharingEndpoints.MapSharingEndpoints(app);
 
 app.Run();
 

@@ -43,11 +43,17 @@ public sealed class ScheduleBrowserTests(BrowserFixture browser)
         await Expect(row).ToContainTextAsync("1 / 12");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "coreportal-schedule.png") });
 
-        // Show Visits on Maya's pack names Leo under Credit Used By (the grid itself is covered by ShowVisitsTests).
-        using var scope = browser.App.Services.CreateScope();
-        var visits = await scope.ServiceProvider.GetRequiredService<VisitHistoryService>().VisitsAsync(StaffUser(), mayaPackId, 0, 100, TestContext.Current.CancellationToken);
-        var visit = Assert.Single(visits.Value!.Items, v => v.Session == className);
-        Assert.Equal("Leo Chen", visit.CreditUsedBy);
+        // The owner's profile: Show Visits on Maya's pack names Leo under Credit Used By.
+        await page.GotoAsync("/clients");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Field(page, "client-search").FillAsync("CP100001");
+        await Field(page, "client-search").PressAsync("Enter"); // an exact barcode opens the profile
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Maya Chen" })).ToBeVisibleAsync();
+        var pack = page.GetByTestId($"purchase-{mayaPackId}");
+        await pack.GetByRole(AriaRole.Button, new() { Name = "Show Visits" }).ClickAsync();
+        var visit = pack.Locator("tr", new() { HasText = className });
+        await Expect(visit).ToContainTextAsync("Leo Chen");
+        await Expect(pack.Locator("th", new() { HasText = "Credit Used By" })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using CorePortal.Features.Clients;
 using CorePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Credits;
 
@@ -50,6 +51,31 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(4, page.Total);
         Assert.Equal(["Daniel Okafor"], page.Rows.Select(r => r.FullName)); // sorted by last name: Chen, Chen, Lopez, Okafor
+    }
+
+    [Theory]
+    [InlineData("maya")]
+    [InlineData("maya chen")]
+    [InlineData("maya.chen@exa")]
+    [InlineData("+1 415-555-0101")]
+    [InlineData("CP100001")]
+    public async Task Every_search_is_answered_from_indexes_never_a_scan_of_all_clients(string query)
+    {
+        await using var db = _db.CreateDbContext();
+        var sql = ClientSearchService.Filter(db.Clients, query).Select(c => c.Id).ToQueryString();
+        var statement = string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
+
+        var plan = new List<string>();
+        await db.Database.OpenConnectionAsync();
+        await using (var cmd = db.Database.GetDbConnection().CreateCommand())
+        {
+            cmd.CommandText = "EXPLAIN QUERY PLAN " + statement;
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        }
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

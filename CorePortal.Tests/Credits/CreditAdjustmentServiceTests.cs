@@ -2,6 +2,7 @@ using CorePortal.Data;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
+using CorePortal.Features.Notifications;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +24,7 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
     public CreditAdjustmentServiceTests()
     {
         _studio = new StudioBuilder(_db, _clock);
-        _service = new CreditAdjustmentService(_db, new BalanceFeed(NullLogger<BalanceFeed>.Instance), _clock);
+        _service = new CreditAdjustmentService(_db, new BalanceFeed(NullLogger<BalanceFeed>.Instance), new OutboxSignal(), _clock);
     }
 
     public async ValueTask InitializeAsync()
@@ -188,6 +189,22 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
         await using var db = _db.CreateDbContext();
         Assert.Single(await db.Ledger.Where(l => l.Kind == LedgerKind.Add).ToListAsync());
         Assert.Empty(await LedgerAudit.FindDisagreementsAsync(db));
+    }
+
+    [Fact]
+    public async Task Changes_stay_silent_unless_Notify_client_is_on_which_queues_an_email_saying_what_changed()
+    {
+        await _service.SaveAsync(_staff, await RequestAsync(_pack, CreditAction.AddCredits, 1));
+        await using (var db = _db.CreateDbContext()) Assert.Empty(await db.Outbox.ToListAsync());
+
+        await _service.SaveAsync(_staff, (await RequestAsync(_pack, CreditAction.AddCredits, 2)) with { NotifyClient = true });
+
+        await using var check = _db.CreateDbContext();
+        var mail = Assert.Single(await check.Outbox.ToListAsync());
+        Assert.Equal(("maya.chen@example.com", "Your 10-Class Pack credits were updated"), (mail.Recipient, mail.Subject));
+        Assert.Contains("added 2 credits on your 10-Class Pack", mail.Body, StringComparison.Ordinal);
+        Assert.Contains("7 used of 13", mail.Body, StringComparison.Ordinal);
+        Assert.Contains("Note from the studio: Test note", mail.Body, StringComparison.Ordinal);
     }
 
     [Fact]

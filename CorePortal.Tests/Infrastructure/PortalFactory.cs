@@ -16,10 +16,13 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration for one test, such as a shorter session.</summary>
     public Dictionary<string, string> Settings { get; init; } = [];
     public string DatabasePath => Path.Combine(_folder, "app.db");
+    public string MailPickupFolder => Path.Combine(_folder, "mail-pickup");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // No SMTP server here: invitation mails land as .eml files in the temp folder this factory deletes.
+        builder.UseSetting("Smtp:PickupFolder", MailPickupFolder);
         builder.UseSetting("ConnectionStrings:Core", $"Data Source={DatabasePath}");
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Seed:Clients", GeneratedClients.ToString(System.Globalization.CultureInfo.InvariantCulture));

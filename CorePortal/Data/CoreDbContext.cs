@@ -14,6 +14,9 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<PurchaseShare> PurchaseShares => Set<PurchaseShare>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<PurchaseHistoryEntry> PurchaseHistory => Set<PurchaseHistoryEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -80,5 +83,18 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
         });
 
         builder.Entity<StaffUser>().HasIndex(u => u.ClientId);
+
+        // Sharing: the outbox is read by status and due time; feeds and history by their owner.
+        builder.Entity<OutboxMessage>(e =>
+        {
+            e.HasIndex(m => new { m.Status, m.NextAttemptAtUtc });
+            e.HasIndex(m => m.PurchaseShareId);
+        });
+        builder.Entity<Notification>().HasIndex(n => new { n.ClientId, n.Id });
+        builder.Entity<PurchaseHistoryEntry>(e =>
+        {
+            e.HasIndex(h => new { h.PurchaseId, h.Id });
+            e.HasOne<Purchase>().WithMany().HasForeignKey(h => h.PurchaseId).OnDelete(DeleteBehavior.Restrict);
+        });
     }
 }

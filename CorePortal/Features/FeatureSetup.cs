@@ -22,5 +22,20 @@ public static class FeatureSetup
         services.AddScoped<Bookings.BookingService>();
         services.AddScoped<Bookings.ScheduleService>();
         services.AddScoped<Bookings.VisitHistoryService>();
+
+        // Sharing: Retail Configurations, New Sale with shared clients, invitations through the outbox
+        services.AddScoped<Catalog.CatalogService>();
+        services.AddScoped<Sales.SaleService>();
+        services.AddScoped<Sales.SaleClientLookup>();
+        services.AddScoped<Sharing.SharingService>();
+        services.AddScoped<Sharing.SharingTermsService>();
+        services.AddScoped<Sharing.SharingQueries>();
+        services.AddScoped<Notifications.NotificationService>();
+        services.AddOptions<Notifications.SmtpOptions>().BindConfiguration(Notifications.SmtpOptions.Section);
+        services.AddSingleton<Notifications.MailSender>();
+        services.AddSingleton<Notifications.IPushSender, Notifications.FeedPushSender>();
+        services.AddSingleton<Notifications.OutboxSignal>();
+        services.AddSingleton<Notifications.OutboxDelivery>();
+        services.AddHostedService<Notifications.OutboxWorker>();
     }
 }

@@ -44,7 +44,7 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
         return await db.Clients.Where(c => c.Barcode == code).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
     }
 
-    private static IQueryable<Client> Filter(IQueryable<Client> clients, string query)
+    internal static IQueryable<Client> Filter(IQueryable<Client> clients, string query)
     {
         var q = query.Trim();
         if (q.Length == 0) return clients;

@@ -4,6 +4,7 @@ using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
+using CorePortal.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Credits;
@@ -24,7 +25,7 @@ public sealed record CreditAdjustment(int PurchaseId, IReadOnlyList<PeriodVersio
 public sealed record AdjustmentPreview(int PeriodId, DateOnly StartsOn, DateOnly EndsOn, int Used, int? MaxBefore, int? MaxAfter);
 
 /// <summary>Update Credits: every rule is checked here, on the server, and a save is one transaction or nothing.</summary>
-public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock)
+public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, OutboxSignal outbox, TimeProvider clock)
 {
     public const int MaxAmount = 999;
     public const int MaxNoteLength = 500;
@@ -61,6 +62,7 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
         var all = await db.CreditPeriods.Where(p => p.PurchaseId == purchase.Id).Select(p => new { p.StartsOn, p.EndsOn }).ToListAsync(ct);
         purchase.StartsOn = all.Min(p => p.StartsOn);
         purchase.EndsOn = all.Max(p => p.EndsOn);
+        if (request.NotifyClient) await QueueNoticeAsync(db, purchase, periods, result.Message!, note, now, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -70,6 +72,7 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
             return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Conflict(ChangedBySomeoneElse));
         }
         await tx.CommitAsync(ct);
+        if (request.NotifyClient) outbox.Poke();
         await feed.PublishPeriodsAsync(db, periods.Select(p => p.Id), ct);
         return result;
     }
@@ -123,6 +126,20 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
             request.EditValidity ? request.StartsOn!.Value : p.StartsOn, request.EditValidity ? request.EndsOn!.Value : p.EndsOn,
             p.UsedCredits, p.MaxCredits, p.MaxCredits + Signed(request))).ToList();
         return (ServiceResult.Success<IReadOnlyList<AdjustmentPreview>>(preview, Describe(request, periods.Count)), periods);
+    }
+
+    /// <summary>The "Notify client" email, queued in the outbox in the same transaction (off by default: changes stay silent).</summary>
+    private static async Task QueueNoticeAsync(CoreDbContext db, Purchase purchase, List<CreditPeriod> periods, string what, string? note, DateTime now, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking().Where(c => c.Id == purchase.OwnerClientId).Select(c => new { c.FirstName, c.LastName, c.Email }).SingleAsync(ct);
+        var lines = periods.Select(p => $"{p.StartsOn:d MMM yyyy} – {p.EndsOn:d MMM yyyy}: {p.UsedCredits} used of {(p.MaxCredits is { } max ? max.ToString(CultureInfo.InvariantCulture) : "unlimited")}");
+        db.Outbox.Add(new OutboxMessage
+        {
+            Channel = OutboxChannel.Email, ClientId = purchase.OwnerClientId, Recipient = client.Email,
+            Subject = $"Your {purchase.Name} credits were updated",
+            Body = $"Hi {client.FirstName}, {what.ToLowerInvariant()} on your {purchase.Name}.\n{string.Join("\n", lines)}" + (note is null ? "" : $"\nNote from the studio: {note}"),
+            CreatedAtUtc = now, NextAttemptAtUtc = now,
+        });
     }
 
     private static int Signed(CreditAdjustment r) => (r.Amount ?? 0) * (r.Action == CreditAction.DeductCredits ? -1 : 1);

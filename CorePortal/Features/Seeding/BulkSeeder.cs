@@ -24,7 +24,11 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
 
         var conn = (SqliteConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
+        // A big page cache, and indexes rebuilt once at the end instead of updated row by row: together
+        // they make 100,000 clients (about 2 million rows) a matter of seconds, not minutes.
+        await Exec(conn, null, "PRAGMA cache_size = -262144", ct);
         await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
+        var indexes = await DropIndexesAsync(conn, tx, ["Clients", "Purchases", "CreditPeriods", "Ledger", "Bookings", "Sessions"], ct);
         var ids = new Ids(conn, tx);
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         var nowUtc = clock.GetUtcNow().UtcDateTime;
@@ -82,6 +86,7 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
 
         foreach (var slot in sessionsByDay.Values.SelectMany(s => s).Where(s => s.Booked > 0))
             await Exec(conn, tx, $"UPDATE Sessions SET BookedCount = {slot.Booked} WHERE Id = {slot.Id}", ct);
+        foreach (var create in indexes) await Exec(conn, tx, create, ct);
         await tx.CommitAsync(ct);
 
         void AddPurchase(int clientId, CatalogItem item, DateOnly startsOn)
@@ -170,7 +175,22 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
         cmd.ExecuteNonQuery();
     }
 
-    private static async Task Exec(SqliteConnection conn, SqliteTransaction tx, string sql, CancellationToken ct)
+    /// <summary>Drops the tables' own indexes and returns the statements that create them again.</summary>
+    private static async Task<List<string>> DropIndexesAsync(SqliteConnection conn, SqliteTransaction tx, string[] tables, CancellationToken ct)
+    {
+        var indexes = new List<(string Name, string Sql)>();
+        await using (var cmd = conn.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = $"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({string.Join(", ", tables.Select(t => $"'{t}'"))})";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) indexes.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        foreach (var (name, _) in indexes) await Exec(conn, tx, $"DROP INDEX \"{name}\"", ct);
+        return indexes.Select(i => i.Sql).ToList();
+    }
+
+    private static async Task Exec(SqliteConnection conn, SqliteTransaction? tx, string sql, CancellationToken ct)
     {
         await using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;

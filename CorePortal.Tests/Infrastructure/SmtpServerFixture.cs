@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
+
+namespace CorePortal.Tests.Infrastructure;
+
+/// <summary>
+/// A real SMTP server on loopback: Debian's python3-aiosmtpd (apt-get install python3-aiosmtpd), with a small
+/// handler that writes each received message to a folder. Start and stop it as often as a test needs on
+/// one fixed port, to play an outage.
+/// </summary>
+public sealed class SmtpServerFixture : IDisposable
+{
+    public const string Python = "/usr/bin/python3";
+
+    // Each message is written to a temp name and renamed, so a reader never sees half a file.
+    private const string Script = """
+        import os, sys, time
+        from aiosmtpd.controller import Controller
+        folder, port = sys.argv[1], int(sys.argv[2])
+        class Save:
+            async def handle_DATA(self, server, session, envelope):
+                name = os.path.join(folder, "%d.eml" % time.time_ns())
+                with open(name + ".part", "wb") as f:
+                    f.write(envelope.original_content or envelope.content)
+                os.rename(name + ".part", name)
+                return "250 Message accepted"
+        controller = Controller(Save(), hostname="127.0.0.1", port=port)
+        controller.start()
+        print("ready", flush=True)
+        sys.stdin.read()
+        controller.stop()
+        """;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("coreportal-smtp-").FullName;
+    private Process? _server;
+
+    public int Port { get; } = FreePort();
+
+    public bool IsRunning => _server is { HasExited: false };
+
+    public void Start()
+    {
+        if (IsRunning) return;
+        if (!File.Exists(Python)) throw new InvalidOperationException($"{Python} is missing: apt-get install python3 python3-aiosmtpd");
+        var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-c", Script, _folder, Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
+        _server = Process.Start(start) ?? throw new InvalidOperationException("Could not start the SMTP server.");
+        var ready = _server.StandardOutput.ReadLine();
+        if (ready != "ready")
+            throw new InvalidOperationException($"The SMTP server did not start (is python3-aiosmtpd installed?): {_server.StandardError.ReadToEnd()}");
+    }
+
+    public void Stop()
+    {
+        if (_server is null) return;
+        if (!_server.HasExited)
+        {
+            _server.StandardInput.Close(); // the script stops its controller when stdin closes
+            if (!_server.WaitForExit(5000)) _server.Kill(entireProcessTree: true);
+            _server.WaitForExit();
+        }
+        _server.Dispose();
+        _server = null;
+    }
+
+    /// <summary>Every message received so far, parsed. The server writes each one before it answers 250, so a send that returned is here.</summary>
+    public List<MimeMessage> Received() =>
+        Directory.GetFiles(_folder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } // best effort on a temp folder
+    }
+}

@@ -1,0 +1,137 @@
+using System.Text.RegularExpressions;
+using CorePortal.Data;
+using CorePortal.Features.Notifications;
+using CorePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CorePortal.Tests.Sharing;
+
+public sealed partial class OutboxDeliveryTests : IDisposable
+{
+    private const string Message = "Maya Chen has shared 20-Class Family Pack with you for use at Downtown Studio.";
+    private readonly SharingStudio _studio = new();
+    private readonly SmtpServerFixture _smtp = new();
+    private readonly string _contentRoot = Directory.CreateTempSubdirectory("coreportal-mail-").FullName;
+
+    private OutboxDelivery Delivery(string? host = "127.0.0.1")
+    {
+        var options = Options.Create(new SmtpOptions { Host = host, Port = _smtp.Port, From = "Downtown Studio <studio@example.com>", PublicBaseUrl = "https://portal.example" });
+        var mail = new MailSender(options, new HostingEnvironment { ContentRootPath = _contentRoot });
+        return new OutboxDelivery(_studio.Db, mail, new FeedPushSender(_studio.Db, _studio.Clock), _studio.Clock, NullLogger<OutboxDelivery>.Instance);
+    }
+
+    [Fact]
+    public async Task The_invitation_email_reaches_a_real_smtp_server_with_the_exact_message_and_a_working_accept_link()
+    {
+        _smtp.Start();
+        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+
+        Assert.Equal(2, await Delivery().DeliverDueAsync());
+
+        var mail = Assert.Single(_smtp.Received());
+        Assert.Equal("leo.chen@example.com", mail.To.Mailboxes.Single().Address);
+        Assert.Equal("Maya Chen shared 20-Class Family Pack with you", mail.Subject);
+        Assert.StartsWith(Message, mail.TextBody, StringComparison.Ordinal);
+        var token = InvitationLink().Match(mail.TextBody ?? "").Groups[1].Value;
+        Assert.NotEmpty(token);
+        Assert.Equal(Message, Assert.Single(await new NotificationService(_studio.Db).FeedAsync(_studio["Leo Chen"])).Text);
+
+        Assert.True((await _studio.Sharing().RespondByTokenAsync(token, accept: true)).Succeeded);
+        Assert.Equal(ShareStatus.Accepted, (await _studio.Queries().PurchaseAsync(purchaseId))!.Users.Single().Status);
+    }
+
+    [Fact]
+    public async Task The_sale_commits_while_smtp_is_down_and_the_mail_goes_out_when_it_comes_back()
+    {
+        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        var delivery = Delivery();
+
+        Assert.Equal(1, await delivery.DeliverDueAsync()); // the push; the email fails
+        var email = await EmailStateAsync();
+        Assert.Equal((OutboxStatus.Pending, 1), (email.Status, email.Attempts));
+        Assert.False(string.IsNullOrEmpty(email.LastError));
+        Assert.Equal(_studio.Clock.Now.UtcDateTime.AddSeconds(30), email.NextAttemptAtUtc);
+        var shown = (await _studio.Queries().PurchaseAsync(purchaseId))!.Users.Single().Deliveries.Single(d => d.Channel == OutboxChannel.Email);
+        Assert.Equal((OutboxStatus.Pending, 1), (shown.Status, shown.Attempts));
+
+        _smtp.Start();
+        Assert.Equal(0, await delivery.DeliverDueAsync()); // not due again before its back-off
+        _studio.Clock.Now = _studio.Clock.Now.AddSeconds(31);
+        Assert.Equal(1, await delivery.DeliverDueAsync());
+
+        Assert.StartsWith(Message, Assert.Single(_smtp.Received()).TextBody, StringComparison.Ordinal);
+        email = await EmailStateAsync();
+        Assert.Equal((OutboxStatus.Sent, 2, null), (email.Status, email.Attempts, email.LastError));
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_marked_failed_after_the_last_attempt()
+    {
+        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        var delivery = Delivery();
+        for (var i = 0; i < OutboxDelivery.MaxAttempts; i++)
+        {
+            await delivery.DeliverDueAsync();
+            _studio.Clock.Now = _studio.Clock.Now.AddHours(2);
+        }
+        var email = await EmailStateAsync();
+        Assert.Equal((OutboxStatus.Failed, OutboxDelivery.MaxAttempts), (email.Status, email.Attempts));
+    }
+
+    [Fact]
+    public async Task Without_an_smtp_host_each_mail_is_written_to_the_pickup_folder()
+    {
+        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen", "Ivy Chen");
+
+        Assert.Equal(4, await Delivery(host: null).DeliverDueAsync());
+
+        var files = Directory.GetFiles(Path.Combine(_contentRoot, "App_Data", "mail-pickup"), "*.eml");
+        var recipients = files.Select(f => MimeKit.MimeMessage.Load(f)).Select(m => (m.To.Mailboxes.Single().Address, (m.TextBody ?? "").StartsWith(Message, StringComparison.Ordinal))).Order().ToList();
+        Assert.Equal([("ivy.chen@example.com", true), ("leo.chen@example.com", true)], recipients);
+    }
+
+    [Fact]
+    public async Task Two_workers_delivering_at_once_send_each_mail_once()
+    {
+        _smtp.Start();
+        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen", "Ivy Chen");
+
+        var sent = await Task.WhenAll(Delivery().DeliverDueAsync(), Delivery().DeliverDueAsync());
+
+        Assert.Equal(4, sent.Sum());
+        Assert.Equal(2, _smtp.Received().Count);
+    }
+
+    [Fact]
+    public async Task An_invitation_answered_before_its_email_leaves_is_not_sent()
+    {
+        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        var shareId = (await _studio.Queries().PurchaseAsync(purchaseId))!.Users.Single().ShareId;
+        await _studio.Sharing().AcceptAsync(Users.Staff, shareId);
+        _smtp.Start();
+
+        await Delivery().DeliverDueAsync();
+
+        Assert.Empty(_smtp.Received());
+        Assert.Equal(OutboxStatus.Cancelled, (await EmailStateAsync()).Status);
+    }
+
+    private async Task<OutboxMessage> EmailStateAsync()
+    {
+        await using var db = _studio.Db.CreateDbContext();
+        return await db.Outbox.AsNoTracking().SingleAsync(m => m.Channel == OutboxChannel.Email);
+    }
+
+    [GeneratedRegex(@"https://portal\.example/invitations/([A-Za-z0-9_-]+)")]
+    private static partial Regex InvitationLink();
+
+    public void Dispose()
+    {
+        _smtp.Dispose();
+        _studio.Dispose();
+        try { Directory.Delete(_contentRoot, recursive: true); } catch (IOException) { } // best effort on a temp folder
+    }
+}

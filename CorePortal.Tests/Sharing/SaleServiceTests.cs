@@ -1,0 +1,115 @@
+using CorePortal.Data;
+using CorePortal.Features.Common;
+using CorePortal.Features.Credits;
+using CorePortal.Features.Live;
+using CorePortal.Features.Sales;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Tests.Sharing;
+
+public sealed class SaleServiceTests : IDisposable
+{
+    private readonly SharingStudio _studio = new();
+
+    [Fact]
+    public async Task Sale_with_two_shared_clients_writes_purchase_grant_pending_shares_and_invitations()
+    {
+        var published = new List<BalanceChanged>();
+        using var subscription = _studio.Feed.Subscribe(c => { published.Add(c); return Task.CompletedTask; });
+
+        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen", "Ivy Chen");
+
+        await using var db = _studio.Db.CreateDbContext();
+        var purchase = await db.Purchases.Include(p => p.Periods).SingleAsync(p => p.Id == purchaseId);
+        Assert.Equal("20-Class Family Pack", purchase.Name);
+        Assert.True(purchase.AllowSharing);
+        Assert.Equal(3, purchase.SharingLimit);
+        Assert.Equal(20, Assert.Single(purchase.Periods).MaxCredits);
+        var grant = await db.Ledger.SingleAsync(l => l.PurchaseId == purchaseId);
+        Assert.Equal((LedgerKind.Grant, 20, "Sam Staff"), (grant.Kind, grant.Amount, grant.Actor));
+        var shares = await db.PurchaseShares.Where(s => s.PurchaseId == purchaseId).Select(s => new { s.ClientId, s.Status }).ToListAsync();
+        Assert.Equal([_studio["Leo Chen"], _studio["Ivy Chen"]], shares.Select(s => s.ClientId).Order().ToArray());
+        Assert.All(shares, s => Assert.Equal(ShareStatus.Pending, s.Status));
+        var outbox = await db.Outbox.Select(m => new { m.Channel, m.Recipient, m.Body }).ToListAsync();
+        Assert.Equal(4, outbox.Count);
+        Assert.Contains(outbox, m => m.Channel == OutboxChannel.Email && m.Recipient == "leo.chen@example.com"
+            && m.Body == "Maya Chen has shared 20-Class Family Pack with you for use at Downtown Studio.");
+        Assert.Empty(await LedgerAudit.FindDisagreementsAsync(db));
+        Assert.Equal(purchase.Periods[0].Id, Assert.Single(published).PeriodId);
+    }
+
+    [Fact]
+    public async Task Sale_is_one_transaction_a_failure_while_writing_shares_leaves_no_purchase_ledger_or_outbox()
+    {
+        await using (var db = _studio.Db.CreateDbContext())
+            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_shares BEFORE INSERT ON PurchaseShares BEGIN SELECT RAISE(ABORT, 'share refused'); END;");
+
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() =>
+            _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(_studio.FamilyPackId, _studio["Maya Chen"], [_studio["Leo Chen"]])));
+
+        await using var check = _studio.Db.CreateDbContext();
+        Assert.Equal(0, await check.Purchases.CountAsync());
+        Assert.Equal(0, await check.CreditPeriods.CountAsync());
+        Assert.Equal(0, await check.Ledger.CountAsync());
+        Assert.Equal(0, await check.Outbox.CountAsync());
+        Assert.Equal(0, await check.PurchaseHistory.CountAsync());
+    }
+
+    [Fact]
+    public async Task Sharing_with_more_clients_than_the_limit_is_refused_and_nothing_is_sold()
+    {
+        var result = await _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(_studio.FamilyPackId, _studio["Maya Chen"],
+            [_studio["Leo Chen"], _studio["Ivy Chen"], _studio["Noah Park"], _studio["Zoe Park"]]));
+
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+        Assert.Equal("Only 3 more clients can be added (the limit is 3).", result.ErrorFor("SharedClientIds"));
+        await using var db = _studio.Db.CreateDbContext();
+        Assert.Equal(0, await db.Purchases.CountAsync());
+    }
+
+    [Theory]
+    [InlineData("owner", "The main client already owns this package; choose someone else.")]
+    [InlineData("twice", "That client is already authorized on this package.")]
+    [InlineData("not shareable", "Sharing is not allowed on this purchase.")]
+    public async Task Sale_refuses_sharing_with_the_owner_twice_or_on_an_item_without_sharing(string attempt, string message)
+    {
+        var (item, shared) = attempt switch
+        {
+            "owner" => (_studio.FamilyPackId, new[] { _studio["Maya Chen"] }),
+            "twice" => (_studio.FamilyPackId, new[] { _studio["Leo Chen"], _studio["Leo Chen"] }),
+            _ => (_studio.TenPackId, new[] { _studio["Leo Chen"] }),
+        };
+        var result = await _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(item, _studio["Maya Chen"], shared));
+        Assert.Equal(message, result.ErrorFor("SharedClientIds"));
+    }
+
+    [Fact]
+    public async Task A_sale_without_item_or_client_names_both_fields()
+    {
+        var result = await _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(null, null, []));
+        Assert.Equal("Choose a package or membership.", result.ErrorFor("CatalogItemId"));
+        Assert.Equal("Choose the main client.", result.ErrorFor("OwnerClientId"));
+    }
+
+    [Fact]
+    public async Task Trainer_cannot_sell()
+    {
+        var result = await _studio.Sales().CheckoutAsync(Users.Trainer, new SaleRequest(_studio.TenPackId, _studio["Maya Chen"], []));
+        Assert.Equal(Outcome.Forbidden, result.Outcome);
+    }
+
+    [Theory]
+    [InlineData("maya")]
+    [InlineData("Chen")]
+    [InlineData("maya.chen@ex")]
+    [InlineData("cp200000")]
+    [InlineData("555-010-0000")]
+    [InlineData("Maya Ch")]
+    public async Task Client_lookup_finds_by_name_email_barcode_or_phone(string text)
+    {
+        var found = await new SaleClientLookup(_studio.Db).SearchAsync(text);
+        Assert.Contains(found, c => c.Name == "Maya Chen");
+    }
+
+    public void Dispose() => _studio.Dispose();
+}

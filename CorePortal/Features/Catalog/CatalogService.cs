@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
+using CorePortal.Features.Sharing;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Catalog;
+
+/// <summary>Retail Configurations: the packages and memberships on sale. Managers and admins only.</summary>
+public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
+{
+    public async Task<List<CatalogItemView>> ListAsync(CatalogKind kind, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.CatalogItems.AsNoTracking().Where(i => i.Kind == kind).OrderBy(i => i.Name)
+            .Select(i => new CatalogItemView(i.Id, i.Kind, i.Name, i.PriceCents, i.Location!.Name, i.CreditsPerPeriod, i.PeriodUnit, i.PeriodCount,
+                i.ValidityDays, i.AllowSharing, i.SharingLimit))
+            .ToListAsync(ct);
+    }
+
+    public async Task<List<LocationOption>> LocationsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>The item's terms as the form edits them, or null when it does not exist.</summary>
+    public async Task<CatalogItemInput?> GetForEditAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var i = await db.CatalogItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+        return i is null ? null : new CatalogItemInput
+        {
+            Id = i.Id, Kind = i.Kind, Name = i.Name, Price = i.PriceCents / 100m, LocationId = i.LocationId, Unlimited = i.CreditsPerPeriod is null,
+            CreditsPerPeriod = i.CreditsPerPeriod, PeriodUnit = i.PeriodUnit, PeriodCount = i.PeriodCount, ValidityDays = i.ValidityDays,
+            AllowSharing = i.AllowSharing, SharingLimit = i.SharingLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture), Version = i.Version,
+        };
+    }
+
+    /// <summary>Creates or updates an item. Changes apply to new sales only: purchases keep the terms they were sold with.</summary>
+    public async Task<ServiceResult<int>> SaveAsync(ClaimsPrincipal user, CatalogItemInput input, CancellationToken ct = default)
+    {
+        if (!user.IsManager()) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Only managers and admins can change Retail Configurations."));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var errors = Validate(input);
+        if (input.LocationId is { } locationId && !await db.Locations.AnyAsync(l => l.Id == locationId, ct))
+            errors[nameof(input.LocationId)] = ["Choose a location."];
+        if (errors.Count > 0) return ServiceResult.Failure<int>(ServiceResult.Invalid(errors));
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var item = input.Id is { } id ? await db.CatalogItems.SingleOrDefaultAsync(i => i.Id == id, ct) : null;
+        if (input.Id is not null && item is null) return ServiceResult.Failure<int>(ServiceResult.NotFound("That item no longer exists."));
+        if (item is null)
+        {
+            item = new CatalogItem { Name = "" };
+            db.CatalogItems.Add(item);
+        }
+        else
+        {
+            db.Entry(item).Property(i => i.Version).OriginalValue = input.Version;
+            item.Version = Guid.NewGuid();
+        }
+        item.Kind = input.Kind;
+        item.Name = input.Name.Trim();
+        item.PriceCents = (long)Math.Round(input.Price!.Value * 100);
+        item.LocationId = input.LocationId!.Value;
+        item.CreditsPerPeriod = input.Unlimited ? null : input.CreditsPerPeriod;
+        item.PeriodUnit = input.PeriodUnit;
+        item.PeriodCount = input.Kind == CatalogKind.Membership ? input.PeriodCount!.Value : 1;
+        item.ValidityDays = input.Kind == CatalogKind.Package ? input.ValidityDays!.Value : 0;
+        item.AllowSharing = input.AllowSharing;
+        item.SharingLimit = input.AllowSharing ? SharingLimit.Parse(input.SharingLimit).Limit : null;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ServiceResult.Failure<int>(ServiceResult.Conflict($"Someone else changed {input.Name} while you were editing. Reopen it to see their changes."));
+        }
+        return ServiceResult.Success(item.Id, $"{item.Name} saved.");
+    }
+
+    private static Dictionary<string, string[]> Validate(CatalogItemInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Add(string field, string message) => errors[field] = [message];
+        if (string.IsNullOrWhiteSpace(input.Name)) Add(nameof(input.Name), "Enter a name.");
+        else if (input.Name.Trim().Length > 120) Add(nameof(input.Name), "Keep the name under 120 characters.");
+        if (input.Price is not { } price || price < 0 || price > 100_000) Add(nameof(input.Price), "Enter a price from 0 to 100,000.");
+        if (input.LocationId is null) Add(nameof(input.LocationId), "Choose a location.");
+        if (!input.Unlimited && input.CreditsPerPeriod is not (>= 1 and <= 999))
+            Add(nameof(input.CreditsPerPeriod), "Enter the credits per time frame (1 to 999), or choose unlimited.");
+        if (input.Kind == CatalogKind.Membership && input.PeriodCount is not (>= 1 and <= 60))
+            Add(nameof(input.PeriodCount), "Enter how many time frames a sale covers (1 to 60).");
+        if (input.Kind == CatalogKind.Package && input.ValidityDays is not (>= 1 and <= 1000))
+            Add(nameof(input.ValidityDays), "Enter the days the credits stay valid (1 to 1000).");
+        if (input.AllowSharing && SharingLimit.Parse(input.SharingLimit).Error is { } limitError)
+            Add(nameof(input.SharingLimit), limitError);
+        return errors;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using CorePortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Notifications;
+
+/// <summary>
+/// Sends what is due in the outbox, one message at a time, recording each attempt. A failure is retried with
+/// a doubling back-off; after MaxAttempts the message is marked Failed for staff to see.
+/// </summary>
+public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, MailSender mail, IPushSender push,
+    TimeProvider clock, ILogger<OutboxDelivery> log)
+{
+    public const int MaxAttempts = 8;
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(14);
+    /// <summary>How long a claimed message stays with its worker before another may retry it (if the first one died mid-send).</summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(5);
+
+    public static TimeSpan BackOff(int attempts) => TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, attempts - 1), 3600));
+
+    /// <summary>Delivers every message due now; returns how many were sent.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = await db.Outbox.Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAtUtc <= now)
+            .OrderBy(m => m.Id).Take(50).ToListAsync(ct);
+        var sent = 0;
+        foreach (var message in due)
+        {
+            // Claim it first, so a second worker (another app instance) skips it rather than sending it twice.
+            var claimed = await db.Outbox
+                .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAtUtc == message.NextAttemptAtUtc)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAtUtc, now + ClaimLifetime), ct);
+            if (claimed == 0) continue;
+            if (await DeliverAsync(db, message, ct)) sent++;
+            await db.SaveChangesAsync(ct);
+        }
+        return sent;
+    }
+
+    private async Task<bool> DeliverAsync(CoreDbContext db, OutboxMessage message, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        message.Attempts++;
+        try
+        {
+            if (message.Channel == OutboxChannel.Push)
+                await push.SendAsync(message.ClientId, message.Body, message.PurchaseShareId, ct);
+            else
+            {
+                var body = message.Body;
+                if (message.PurchaseShareId is { } shareId)
+                {
+                    if (await InvitationLinkAsync(db, shareId, now, ct) is not { } link)
+                    {
+                        message.Status = OutboxStatus.Cancelled;
+                        message.LastError = "The invitation was answered or withdrawn before it was sent.";
+                        return false;
+                    }
+                    body += $"\n\nAccept or decline: {link}\n";
+                }
+                await mail.SendAsync(message.Recipient, message.Subject, body, ct);
+            }
+            message.Status = OutboxStatus.Sent;
+            message.SentAtUtc = now;
+            message.LastError = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogWarning(ex, "Outbox message {Id} failed (attempt {Attempts})", message.Id, message.Attempts);
+            message.LastError = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
+            message.NextAttemptAtUtc = now + BackOff(message.Attempts);
+            if (message.Attempts >= MaxAttempts) message.Status = OutboxStatus.Failed;
+            return false;
+        }
+    }
+
+    // The token is made when the mail leaves, so the database only ever holds its hash.
+    private async Task<string?> InvitationLinkAsync(CoreDbContext db, int shareId, DateTime now, CancellationToken ct)
+    {
+        var share = await db.PurchaseShares.SingleOrDefaultAsync(s => s.Id == shareId, ct);
+        if (share is null || share.Status != ShareStatus.Pending) return null;
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        share.TokenHash = HashToken(token);
+        share.TokenExpiresAtUtc = now + TokenLifetime;
+        await db.SaveChangesAsync(ct);
+        return $"{mail.PublicBaseUrl}/invitations/{token}";
+    }
+
+    public static string HashToken(string token) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+}

@@ -1,0 +1,16 @@
+namespace CorePortal.Features.Notifications;
+
+/// <summary>The "Smtp" section. With no Host, mail is written as .eml files to PickupFolder instead of sent.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Smtp";
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "CorePortal <no-reply@coreportal.local>";
+    /// <summary>Relative paths are under the app's content root.</summary>
+    public string PickupFolder { get; set; } = Path.Combine("App_Data", "mail-pickup");
+    /// <summary>The address clients' invitation links start with.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5000";
+}

@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
+using CorePortal.Features.Credits;
+using CorePortal.Features.Live;
+using CorePortal.Features.Notifications;
+using CorePortal.Features.Sharing;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Sales;
+
+public sealed record SaleItemView(int Id, CatalogKind Kind, string Name, long PriceCents, string LocationName, int? CreditsPerPeriod, bool AllowSharing, int? SharingLimit);
+public sealed record SaleRequest(int? CatalogItemId, int? OwnerClientId, IReadOnlyList<int> SharedClientIds);
+public sealed record SaleReceipt(int PurchaseId, int OwnerClientId, string OwnerName, string ItemName, IReadOnlyList<string> SharedWith);
+
+/// <summary>New Sale: sells a package or membership to a client and shares it with the clients chosen at checkout.</summary>
+public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, OutboxSignal outbox, TimeProvider clock)
+{
+    public async Task<List<SaleItemView>> ItemsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.CatalogItems.AsNoTracking().Where(i => i.IsActive)
+            .OrderBy(i => i.Kind).ThenBy(i => i.Name)
+            .Select(i => new SaleItemView(i.Id, i.Kind, i.Name, i.PriceCents, i.Location!.Name, i.CreditsPerPeriod, i.AllowSharing, i.SharingLimit))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Writes the purchase, its time frames, their grant rows and a pending share (with its invitations in the
+    /// outbox) per chosen client, all in one transaction; then tells listeners about the new balances.
+    /// </summary>
+    public async Task<ServiceResult<SaleReceipt>> CheckoutAsync(ClaimsPrincipal user, SaleRequest request, CancellationToken ct = default)
+    {
+        if (!user.CanEditCredits()) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Forbidden());
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        var item = await db.CatalogItems.Include(i => i.Location).SingleOrDefaultAsync(i => i.Id == request.CatalogItemId && i.IsActive, ct);
+        var owner = await db.Clients.SingleOrDefaultAsync(c => c.Id == request.OwnerClientId, ct);
+        var errors = new Dictionary<string, string[]>();
+        if (item is null) errors[nameof(SaleRequest.CatalogItemId)] = ["Choose a package or membership."];
+        if (owner is null) errors[nameof(SaleRequest.OwnerClientId)] = ["Choose the main client."];
+        var sharedIds = request.SharedClientIds.ToList();
+        var shared = await db.Clients.Where(c => sharedIds.Contains(c.Id)).ToListAsync(ct);
+        if (shared.Count != sharedIds.Distinct().Count()) errors[ShareInvitations.ClientsField] = ["One of the chosen clients no longer exists."];
+        else if (item is not null && owner is not null
+            && ShareInvitations.Refusal(item.AllowSharing, item.SharingLimit, owner.Id, [], sharedIds) is { } refusal)
+            errors[ShareInvitations.ClientsField] = [refusal];
+        if (errors.Count > 0) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Invalid(errors));
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var actor = user.ActorName();
+        var purchase = PurchaseTerms.Create(item!, owner!.Id, DateOnly.FromDateTime(clock.GetLocalNow().DateTime), now);
+        db.Purchases.Add(purchase);
+        await db.SaveChangesAsync(ct);
+        db.Ledger.AddRange(PurchaseTerms.Grants(purchase, actor, now));
+        var names = new InvitationNames(owner.FullName, purchase.Name, item!.Location!.Name);
+        foreach (var client in sharedIds.Select(id => shared.Single(c => c.Id == id)))
+            await ShareInvitations.InviteAsync(db, purchase.Id, client, names, actor, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        await feed.PublishPeriodsAsync(db, purchase.Periods.Select(p => p.Id), ct);
+        if (sharedIds.Count > 0) outbox.Poke();
+        var sharedNames = sharedIds.Select(id => shared.Single(c => c.Id == id).FullName).ToList();
+        return ServiceResult.Success(new SaleReceipt(purchase.Id, owner.Id, owner.FullName, purchase.Name, sharedNames), $"Sold {purchase.Name} to {owner.FullName}.");
+    }
+}
