@@ -39,6 +39,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
         builder.Entity<CreditPeriod>(e =>
         {
             e.HasIndex(p => new { p.PurchaseId, p.StartsOn });
+            // Reports: a purchase's live balances read from the index alone.
+            e.HasIndex(p => new { p.PurchaseId, p.EndsOn, p.MaxCredits, p.UsedCredits });
             e.Ignore(p => p.Remaining);
             // An unlimited period may never be over-drawn, a limited one never below zero.
             e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)"));
@@ -49,6 +51,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             e.HasIndex(l => new { l.PeriodId, l.Id });
             e.HasIndex(l => new { l.PurchaseId, l.Id });
             e.HasIndex(l => l.AtUtc);
+            // Reports: adjustments and validity edits over a time range.
+            e.HasIndex(l => new { l.Kind, l.AtUtc });
             e.HasOne<CreditPeriod>().WithMany().HasForeignKey(l => l.PeriodId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Purchase>().WithMany().HasForeignKey(l => l.PurchaseId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(l => l.Booking).WithMany().HasForeignKey(l => l.BookingId).OnDelete(DeleteBehavior.Restrict);
@@ -66,6 +70,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             e.HasIndex(b => b.RequestKey).IsUnique();
             e.HasIndex(b => new { b.PurchaseId, b.Id });
             e.HasIndex(b => b.ClientId);
+            // Reports: visits booked over a time range.
+            e.HasIndex(b => b.BookedAtUtc);
             e.HasOne(b => b.Client).WithMany().OnDelete(DeleteBehavior.Restrict);
             e.HasOne(b => b.Purchase).WithMany().OnDelete(DeleteBehavior.Restrict);
             e.HasOne<CreditPeriod>().WithMany().HasForeignKey(b => b.PeriodId).OnDelete(DeleteBehavior.Restrict);

@@ -22,5 +22,8 @@ public static class FeatureSetup
         services.AddScoped<Bookings.BookingService>();
         services.AddScoped<Bookings.ScheduleService>();
         services.AddScoped<Bookings.VisitHistoryService>();
+
+        // Reports
+        services.AddScoped<Reports.ReportsService>();
     }
 }

@@ -50,6 +50,8 @@ namespace CorePortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BookedAtUtc");
+
                     b.HasIndex("ClientId");
 
                     b.HasIndex("PeriodId");
@@ -247,6 +249,8 @@ namespace CorePortal.Data.Migrations
 
                     b.HasIndex("BookingId");
 
+                    b.HasIndex("Kind", "AtUtc");
+
                     b.HasIndex("PeriodId", "Id");
 
                     b.HasIndex("PurchaseId", "Id");
@@ -282,6 +286,8 @@ namespace CorePortal.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("PurchaseId", "StartsOn");
+
+                    b.HasIndex("PurchaseId", "EndsOn", "MaxCredits", "UsedCredits");
 
                     b.ToTable("CreditPeriods", t =>
                         {
