@@ -3,6 +3,7 @@ using CorePortal.Data;
 using CorePortal.Features;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Credits;
+using CorePortal.Features.Reports;
 using CorePortal.Features.Seeding;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
@@ -45,6 +46,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapCreditEndpoints();
+app.MapReportEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -25,5 +25,6 @@ public static class FeatureSetup
 
         // Reports
         services.AddScoped<Reports.ReportsService>();
+        services.AddScoped<Reports.ReportCsv>();
     }
 }

@@ -83,7 +83,7 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
     [
         new("@day", Day(day)),
         new("@cutoff", Stamp(day.AddDays(1).ToDateTime(TimeOnly.MinValue))),
-        new("@active", (int)PurchaseStatus.Active),
+        new("@active", SqliteType.Integer) { Value = (int)PurchaseStatus.Active }, // a constant 0 would bind to the SqliteType overload
     ];
 
     // The text forms EF Core's SQLite provider stores dates and times in, so comparisons in raw SQL match.
