@@ -37,6 +37,8 @@ if (!app.Environment.IsDevelopment())
 // Friendly 403/404 pages for pages people open; API calls and form posts keep their plain status codes.
 app.UseWhen(ctx => HttpMethods.IsGet(ctx.Request.Method) && !ctx.Request.Path.StartsWithSegments("/api"),
     pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+// Routing after the status pages, so a re-executed request is routed to /status/{code} again (otherwise it finds no endpoint: 404).
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
