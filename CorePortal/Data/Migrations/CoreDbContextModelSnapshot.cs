@@ -50,14 +50,14 @@ namespace CorePortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BookedAtUtc");
-
                     b.HasIndex("ClientId");
 
                     b.HasIndex("PeriodId");
 
                     b.HasIndex("RequestKey")
                         .IsUnique();
+
+                    b.HasIndex("BookedAtUtc", "Status");
 
                     b.HasIndex("PurchaseId", "Id");
 
@@ -254,6 +254,8 @@ namespace CorePortal.Data.Migrations
                     b.HasIndex("PeriodId", "Id");
 
                     b.HasIndex("PurchaseId", "Id");
+
+                    b.HasIndex("AtUtc", "Kind", "Amount", "PeriodId");
 
                     b.ToTable("Ledger");
                 });

@@ -11,6 +11,11 @@ namespace CorePortal.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateIndex(
+                name: "IX_Ledger_AtUtc_Kind_Amount_PeriodId",
+                table: "Ledger",
+                columns: new[] { "AtUtc", "Kind", "Amount", "PeriodId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Ledger_Kind_AtUtc",
                 table: "Ledger",
                 columns: new[] { "Kind", "AtUtc" });
@@ -21,14 +26,18 @@ namespace CorePortal.Data.Migrations
                 columns: new[] { "PurchaseId", "EndsOn", "MaxCredits", "UsedCredits" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Bookings_BookedAtUtc",
+                name: "IX_Bookings_BookedAtUtc_Status",
                 table: "Bookings",
-                column: "BookedAtUtc");
+                columns: new[] { "BookedAtUtc", "Status" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Ledger_AtUtc_Kind_Amount_PeriodId",
+                table: "Ledger");
+
             migrationBuilder.DropIndex(
                 name: "IX_Ledger_Kind_AtUtc",
                 table: "Ledger");
@@ -38,7 +47,7 @@ namespace CorePortal.Data.Migrations
                 table: "CreditPeriods");
 
             migrationBuilder.DropIndex(
-                name: "IX_Bookings_BookedAtUtc",
+                name: "IX_Bookings_BookedAtUtc_Status",
                 table: "Bookings");
         }
     }

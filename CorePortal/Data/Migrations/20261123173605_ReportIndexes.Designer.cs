@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CorePortal.Data.Migrations
 {
     [DbContext(typeof(CoreDbContext))]
-    [Migration("20261123172427_ReportIndexes")]
+    [Migration("20261123173605_ReportIndexes")]
     partial class ReportIndexes
     {
         /// <inheritdoc />
@@ -53,14 +53,14 @@ namespace CorePortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BookedAtUtc");
-
                     b.HasIndex("ClientId");
 
                     b.HasIndex("PeriodId");
 
                     b.HasIndex("RequestKey")
                         .IsUnique();
+
+                    b.HasIndex("BookedAtUtc", "Status");
 
                     b.HasIndex("PurchaseId", "Id");
 
@@ -257,6 +257,8 @@ namespace CorePortal.Data.Migrations
                     b.HasIndex("PeriodId", "Id");
 
                     b.HasIndex("PurchaseId", "Id");
+
+                    b.HasIndex("AtUtc", "Kind", "Amount", "PeriodId");
 
                     b.ToTable("Ledger");
                 });
