@@ -11,20 +11,20 @@ public enum UsageMeasure { Granted, Used, Refunded, Adjusted, Expired }
 
 public sealed partial class ReportsService
 {
-    private sealed record LedgerWeek(DateOnly Week, int Granted, int Used, int Refunded, int Adjusted);
+    private sealed record LedgerSums(int Granted, int Used, int Refunded, int Adjusted);
     private sealed record ExpiredWeek(DateOnly Week, int Expired);
 
-    // Weeks start on the Monday on or before a day: date(x, '-6 days', 'weekday 1') goes back six days, then forward to a Monday.
-    private static readonly string LedgerWeeksSql = $"""
-        SELECT date(AtUtc, '-6 days', 'weekday 1') AS Week,
-               SUM(CASE WHEN Kind = {Grant} THEN Amount ELSE 0 END) AS Granted,
-               SUM(CASE WHEN Kind = {Use} THEN Amount ELSE 0 END) AS Used,
-               -SUM(CASE WHEN Kind = {Refund} THEN Amount ELSE 0 END) AS Refunded,
-               SUM(CASE WHEN Kind IN ({Add}, {Deduct}) THEN Amount ELSE 0 END) AS Adjusted
+    // One index-only range sum per week: SQLite reads (AtUtc, Kind, Amount) in order, while a GROUP BY on a computed week
+    // would sort every row of the range first (measured: about twice as slow on the 100,000-client database).
+    private static readonly string LedgerSumsSql = $"""
+        SELECT COALESCE(SUM(CASE WHEN Kind = {Grant} THEN Amount ELSE 0 END), 0) AS Granted,
+               COALESCE(SUM(CASE WHEN Kind = {Use} THEN Amount ELSE 0 END), 0) AS Used,
+               COALESCE(-SUM(CASE WHEN Kind = {Refund} THEN Amount ELSE 0 END), 0) AS Refunded,
+               COALESCE(SUM(CASE WHEN Kind IN ({Add}, {Deduct}) THEN Amount ELSE 0 END), 0) AS Adjusted
         FROM Ledger WHERE AtUtc >= @from AND AtUtc < @end
-        GROUP BY Week
         """;
 
+    // Weeks start on the Monday on or before a day: date(x, '-6 days', 'weekday 1') goes back six days, then forward to a Monday.
     private const string ExpiredWeeksSql = """
         SELECT date(EndsOn, '-6 days', 'weekday 1') AS Week, SUM(MAX(MaxCredits - UsedCredits, 0)) AS Expired
         FROM CreditPeriods WHERE MaxCredits IS NOT NULL AND EndsOn >= @fromDay AND EndsOn <= @toDay
@@ -39,15 +39,20 @@ public sealed partial class ReportsService
     {
         EnsureManager(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var moves = await db.Database.SqlQueryRaw<LedgerWeek>(LedgerWeeksSql, RangeParameters(range)).ToListAsync(ct);
         var expired = await db.Database.SqlQueryRaw<ExpiredWeek>(ExpiredWeeksSql, RangeParameters(range)).ToListAsync(ct);
-        var weeks = moves.Select(m => m.Week).Union(expired.Select(e => e.Week)).Order();
-        return [.. weeks.Select(w =>
+        var weeks = new List<UsageWeek>();
+        for (var week = MondayOf(range.From); week <= range.To; week = week.AddDays(7))
         {
-            var m = moves.FirstOrDefault(x => x.Week == w);
-            return new UsageWeek(w, m?.Granted ?? 0, m?.Used ?? 0, m?.Refunded ?? 0, m?.Adjusted ?? 0, expired.FirstOrDefault(x => x.Week == w)?.Expired ?? 0);
-        })];
+            var days = new ReportRange(week < range.From ? range.From : week, week.AddDays(6) > range.To ? range.To : week.AddDays(6));
+            var sums = await db.Database.SqlQueryRaw<LedgerSums>(LedgerSumsSql, RangeParameters(days)).SingleAsync(ct);
+            var lapsed = expired.FirstOrDefault(e => e.Week == week)?.Expired ?? 0;
+            if (sums != new LedgerSums(0, 0, 0, 0) || lapsed != 0)
+                weeks.Add(new UsageWeek(week, sums.Granted, sums.Used, sums.Refunded, sums.Adjusted, lapsed));
+        }
+        return weeks;
     }
+
+    private static DateOnly MondayOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     /// <summary>The ledger rows behind one bar of the usage chart (for Expired: the Grant rows of the periods that expired), at most 500.</summary>
     public async Task<IReadOnlyList<ReportLedgerRow>> UsageRowsAsync(ClaimsPrincipal user, DateOnly week, UsageMeasure measure, CancellationToken ct = default)
