@@ -3,7 +3,9 @@ using CorePortal.Data;
 using CorePortal.Features;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Credits;
+using CorePortal.Features.Reports;
 using CorePortal.Features.Seeding;
+using CorePortal.Features.Sharing;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
@@ -52,8 +54,9 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapCreditEndpoints();
+app.MapReportEndpoints();
+app.MapSharingEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-CorePortal.Features.Sharing.SharingEndpoints.MapSharingEndpoints(app);
 
 app.Run();
 
