@@ -42,7 +42,7 @@ public static class ReportsFixture
         await studio.UseAsync(monthly.Periods[1], 2);
 
         clock.Now = At(2026, 11, 16);
-        var adjustments = new CreditAdjustmentService(database, new BalanceFeed(NullLogger<BalanceFeed>.Instance), clock);
+        var adjustments = new CreditAdjustmentService(database, new BalanceFeed(NullLogger<BalanceFeed>.Instance), new CorePortal.Features.Notifications.OutboxSignal(), clock);
         await AdjustAsync(database, adjustments, StudioBuilder.User(Roles.Staff, "Sam Staff"), pack, 0, CreditAction.AddCredits, 2, "Goodwill");
         await AdjustAsync(database, adjustments, StudioBuilder.User(Roles.Manager, "Mia Manager"), monthly, 2, CreditAction.DeductCredits, 1, "Sold by mistake");
 
