@@ -4,7 +4,10 @@ using CorePortal.Features;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
+using CorePortal.Features.Reports;
 using CorePortal.Features.Seeding;
+using CorePortal.Features.Sharing;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 
@@ -36,8 +39,14 @@ await app.Services.SeedOnStartAsync();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 // Friendly 403/404 pages for pages people open; API calls and form posts keep their plain status codes.
-app.UseWhen(ctx => HttpMethods.IsGet(ctx.Request.Method) && !ctx.Request.Path.StartsWithSegments("/api"),
-    pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+app.Use((ctx, next) =>
+{
+    if ((!HttpMethods.IsGet(ctx.Request.Method) || ctx.Request.Path.StartsWithSegments("/api"))
+        && ctx.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
+        statusPages.Enabled = false;
+    return next(ctx);
+});
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -48,8 +57,9 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapAccountEndpoints();
 app.MapCreditEndpoints();
 app.MapPortalLive();
+app.MapReportEndpoints();
+app.MapSharingEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-CorePortal.Features.Sharing.SharingEndpoints.MapSharingEndpoints(app);
 
 app.Run();
 

@@ -42,6 +42,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
         builder.Entity<CreditPeriod>(e =>
         {
             e.HasIndex(p => new { p.PurchaseId, p.StartsOn });
+            // Reports: a purchase's live balances read from the index alone.
+            e.HasIndex(p => new { p.PurchaseId, p.EndsOn, p.MaxCredits, p.UsedCredits });
             e.Ignore(p => p.Remaining);
             // An unlimited period may never be over-drawn, a limited one never below zero.
             e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)"));
@@ -52,6 +54,9 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             e.HasIndex(l => new { l.PeriodId, l.Id });
             e.HasIndex(l => new { l.PurchaseId, l.Id });
             e.HasIndex(l => l.AtUtc);
+            // Reports: adjustments and validity edits over a time range; weekly sums and "rows since a day" read from the index alone.
+            e.HasIndex(l => new { l.Kind, l.AtUtc });
+            e.HasIndex(l => new { l.AtUtc, l.Kind, l.Amount, l.PeriodId });
             e.HasOne<CreditPeriod>().WithMany().HasForeignKey(l => l.PeriodId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Purchase>().WithMany().HasForeignKey(l => l.PurchaseId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(l => l.Booking).WithMany().HasForeignKey(l => l.BookingId).OnDelete(DeleteBehavior.Restrict);
@@ -69,6 +74,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             e.HasIndex(b => b.RequestKey).IsUnique();
             e.HasIndex(b => new { b.PurchaseId, b.Id });
             e.HasIndex(b => b.ClientId);
+            // Reports: visits booked over a time range, counted from the index alone.
+            e.HasIndex(b => new { b.BookedAtUtc, b.Status });
             e.HasOne(b => b.Client).WithMany().OnDelete(DeleteBehavior.Restrict);
             e.HasOne(b => b.Purchase).WithMany().OnDelete(DeleteBehavior.Restrict);
             e.HasOne<CreditPeriod>().WithMany().HasForeignKey(b => b.PeriodId).OnDelete(DeleteBehavior.Restrict);

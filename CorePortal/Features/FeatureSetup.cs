@@ -37,5 +37,9 @@ public static class FeatureSetup
         services.AddSingleton<Notifications.OutboxSignal>();
         services.AddSingleton<Notifications.OutboxDelivery>();
         services.AddHostedService<Notifications.OutboxWorker>();
+
+        // Reports
+        services.AddScoped<Reports.ReportsService>();
+        services.AddScoped<Reports.ReportCsv>();
     }
 }

@@ -57,6 +57,8 @@ namespace CorePortal.Data.Migrations
                     b.HasIndex("RequestKey")
                         .IsUnique();
 
+                    b.HasIndex("BookedAtUtc", "Status");
+
                     b.HasIndex("PurchaseId", "Id");
 
                     b.HasIndex("SessionId", "ActiveClientId")
@@ -247,9 +249,13 @@ namespace CorePortal.Data.Migrations
 
                     b.HasIndex("BookingId");
 
+                    b.HasIndex("Kind", "AtUtc");
+
                     b.HasIndex("PeriodId", "Id");
 
                     b.HasIndex("PurchaseId", "Id");
+
+                    b.HasIndex("AtUtc", "Kind", "Amount", "PeriodId");
 
                     b.ToTable("Ledger");
                 });
@@ -282,6 +288,8 @@ namespace CorePortal.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("PurchaseId", "StartsOn");
+
+                    b.HasIndex("PurchaseId", "EndsOn", "MaxCredits", "UsedCredits");
 
                     b.ToTable("CreditPeriods", t =>
                         {

@@ -1,0 +1,118 @@
+using CorePortal.Data;
+using CorePortal.Features.Reports;
+using CorePortal.Tests.Infrastructure;
+
+namespace CorePortal.Tests.Reports;
+
+public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateOnly Today = ReportsFixture.Today;
+    private static readonly ReportRange November = new(new DateOnly(2026, 11, 2), Today);
+    private readonly TestDatabase _db = new();
+    private readonly FixedClock _clock = FixedClock.At(2026, 11, 23);
+    private readonly ReportsService _reports;
+    private readonly System.Security.Claims.ClaimsPrincipal _manager = StudioBuilder.User(Roles.Manager, "Mia Manager");
+
+    public ReportsServiceTests() => _reports = new ReportsService(_db);
+
+    public async ValueTask InitializeAsync() => await ReportsFixture.BuildAsync(_db, _clock);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task Remaining_credits_today_count_adds_deducts_and_the_refund_and_value_them_at_the_price_per_credit()
+    {
+        var rows = await _reports.LiabilityAsync(_manager, Today);
+
+        // Pack: max 10 + 2 = 12, used 3 − 1 refunded = 2 → 10 left at $100 / 10 credits = $10.00 each → $100.00.
+        // Monthly 8: the first period ended 9 Nov (not counted); 8 − 2 used = 6, plus 8 − 1 deducted = 7 → 13 left
+        // at $100 / 24 credits granted → 13 × 416.67¢ = $54.17. Unlimited Monthly is not a limited balance.
+        Assert.Equal(
+            [new LiabilityRow("Downtown Studio", rows[0].CatalogItemId, "10-Class Pack", 1, 10, 10000),
+             new LiabilityRow("Downtown Studio", rows[1].CatalogItemId, "Monthly 8", 1, 13, 5417)],
+            rows);
+    }
+
+    [Fact]
+    public async Task Remaining_credits_on_a_past_day_are_rebuilt_from_the_ledger_rows_written_by_then()
+    {
+        // End of 15 Nov: no adjustment or refund yet. Pack 10 − 3 = 7 ($70.00); Monthly 8: 6 + 8 = 14 → 14 × 416.67¢ = $58.33.
+        var midMonth = await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 15));
+        Assert.Equal([("10-Class Pack", 7, 7000L), ("Monthly 8", 14, 5833L)], midMonth.Select(r => (r.Item, r.Remaining, r.ValueCents)));
+
+        // End of 5 Nov: Monthly 8 was not sold yet.
+        var early = await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 5));
+        Assert.Equal([("10-Class Pack", 7, 7000L)], early.Select(r => (r.Item, r.Remaining, r.ValueCents)));
+    }
+
+    [Fact]
+    public async Task Unlimited_purchases_are_listed_apart_with_their_days_left_and_not_before_they_were_sold()
+    {
+        // Unlimited Monthly runs to 19 Feb 2027: 23 Nov → 19 Feb is 88 days, 89 counting today.
+        var today = await _reports.UnlimitedAsync(_manager, Today);
+        Assert.Equal([("Maya Chen", "Unlimited Monthly", new DateOnly(2027, 2, 19), 89)], today.Select(r => (r.Owner, r.Item, r.EndsOn, r.DaysLeft)));
+
+        Assert.Empty(await _reports.UnlimitedAsync(_manager, new DateOnly(2026, 11, 19)));
+    }
+
+    [Fact]
+    public async Task Usage_per_week_counts_grants_uses_refunds_adjustments_and_expired_credits()
+    {
+        var weeks = await _reports.UsageAsync(_manager, November);
+
+        // Week of 2 Nov: the pack's 10 granted, 3 used. Week of 9 Nov: Monthly 8's 24 granted, 2 used, and its first period's
+        // 8 unused credits expired on 9 Nov. Week of 16 Nov: +2 −1 adjusted, 1 refunded (Unlimited's grant moves no credits).
+        Assert.Equal(
+            [new UsageWeek(new DateOnly(2026, 11, 2), 10, 3, 0, 0, 0),
+             new UsageWeek(new DateOnly(2026, 11, 9), 24, 2, 0, 0, 8),
+             new UsageWeek(new DateOnly(2026, 11, 16), 0, 0, 1, 1, 0)],
+            weeks);
+    }
+
+    [Fact]
+    public async Task Drilling_into_a_week_lists_the_ledger_rows_behind_the_figure()
+    {
+        var refunds = await _reports.UsageRowsAsync(_manager, new DateOnly(2026, 11, 16), UsageMeasure.Refunded);
+        Assert.Equal([("Refunded on cancel", -1, "Maya Chen", "10-Class Pack")], refunds.Select(r => (r.Action, r.Amount, r.Owner, r.Item)));
+
+        // Expired credits lead to the grant of the period that ran out: Monthly 8's first period.
+        var expired = await _reports.UsageRowsAsync(_manager, new DateOnly(2026, 11, 9), UsageMeasure.Expired);
+        Assert.Equal([("Granted at sale", 8, "Leo Chen", "Monthly 8")], expired.Select(r => (r.Action, r.Amount, r.Owner, r.Item)));
+    }
+
+    [Fact]
+    public async Task Adjustments_show_who_added_or_deducted_how_many_with_their_notes()
+    {
+        Assert.Equal([new AdjusterTotal("Mia Manager", 1, 0, 1), new AdjusterTotal("Sam Staff", 1, 2, 0)], await _reports.AdjustersAsync(_manager, November));
+
+        var rows = await _reports.AdjustmentRowsAsync(_manager, November);
+        Assert.Equal(
+            [("Mia Manager", "Deduct Credits", -1, "Leo Chen", "Sold by mistake"), ("Sam Staff", "Add Credits", 2, "Maya Chen", "Goodwill")],
+            rows.Select(r => (r.Actor, r.Action, r.Amount, r.Owner, r.Note)));
+
+        Assert.Empty(await _reports.AdjustmentRowsAsync(_manager, new ReportRange(new DateOnly(2026, 11, 17), Today)));
+    }
+
+    [Fact]
+    public async Task Sharing_counts_shared_purchases_authorized_clients_visits_by_others_and_open_invitations()
+    {
+        var sharing = await _reports.SharingAsync(_manager, November);
+
+        // One shared pack; Leo accepted; two live visits (Leo's and Maya's; Maya's cancelled one does not count), one by Leo.
+        Assert.Equal(new SharingSummary(1, 1, 2, 1, 1, 1), sharing);
+        Assert.Equal(0.5, sharing.OthersShare);
+    }
+
+    [Theory]
+    [InlineData(Roles.Staff)]
+    [InlineData(Roles.Trainer)]
+    public async Task Reports_are_refused_to_anyone_but_managers(string role)
+    {
+        var user = StudioBuilder.User(role);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _reports.LiabilityAsync(user, Today));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _reports.AdjustmentRowsAsync(user, November));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _reports.SharingAsync(user, November));
+    }
+}

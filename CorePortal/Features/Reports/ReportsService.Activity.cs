@@ -1,0 +1,117 @@
+using System.Security.Claims;
+using CorePortal.Data;
+using CorePortal.Features.Credits;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Reports;
+
+/// <summary>The kinds of movement the usage report counts, and that a manager can drill into.</summary>
+public enum UsageMeasure { Granted, Used, Refunded, Adjusted, Expired }
+
+public sealed partial class ReportsService
+{
+    private sealed record LedgerSums(int Granted, int Used, int Refunded, int Adjusted);
+    private sealed record ExpiredWeek(DateOnly Week, int Expired);
+
+    // One index-only range sum per week: SQLite reads (AtUtc, Kind, Amount) in order, while a GROUP BY on a computed week
+    // would sort every row of the range first (measured: about twice as slow on the 100,000-client database).
+    private static readonly string LedgerSumsSql = $"""
+        SELECT COALESCE(SUM(CASE WHEN Kind = {Grant} THEN Amount ELSE 0 END), 0) AS Granted,
+               COALESCE(SUM(CASE WHEN Kind = {Use} THEN Amount ELSE 0 END), 0) AS Used,
+               COALESCE(-SUM(CASE WHEN Kind = {Refund} THEN Amount ELSE 0 END), 0) AS Refunded,
+               COALESCE(SUM(CASE WHEN Kind IN ({Add}, {Deduct}) THEN Amount ELSE 0 END), 0) AS Adjusted
+        FROM Ledger WHERE AtUtc >= @from AND AtUtc < @end
+        """;
+
+    // Weeks start on the Monday on or before a day: date(x, '-6 days', 'weekday 1') goes back six days, then forward to a Monday.
+    private const string ExpiredWeeksSql = """
+        SELECT date(EndsOn, '-6 days', 'weekday 1') AS Week, SUM(MAX(MaxCredits - UsedCredits, 0)) AS Expired
+        FROM CreditPeriods WHERE MaxCredits IS NOT NULL AND EndsOn >= @fromDay AND EndsOn <= @toDay
+        GROUP BY Week
+        """;
+
+    /// <summary>
+    /// Credits granted, used, refunded, adjusted (added minus deducted) and expired per week (Monday to Sunday) over the range.
+    /// Expired counts the credits left unused on limited periods whose end date falls in the week.
+    /// </summary>
+    public async Task<IReadOnlyList<UsageWeek>> UsageAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
+    {
+        EnsureManager(user);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var expired = await db.Database.SqlQueryRaw<ExpiredWeek>(ExpiredWeeksSql, RangeParameters(range)).ToListAsync(ct);
+        var weeks = new List<UsageWeek>();
+        for (var week = MondayOf(range.From); week <= range.To; week = week.AddDays(7))
+        {
+            var days = new ReportRange(week < range.From ? range.From : week, week.AddDays(6) > range.To ? range.To : week.AddDays(6));
+            var sums = await db.Database.SqlQueryRaw<LedgerSums>(LedgerSumsSql, RangeParameters(days)).SingleAsync(ct);
+            var lapsed = expired.FirstOrDefault(e => e.Week == week)?.Expired ?? 0;
+            if (sums != new LedgerSums(0, 0, 0, 0) || lapsed != 0)
+                weeks.Add(new UsageWeek(week, sums.Granted, sums.Used, sums.Refunded, sums.Adjusted, lapsed));
+        }
+        return weeks;
+    }
+
+    private static DateOnly MondayOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    /// <summary>The ledger rows behind one bar of the usage chart (for Expired: the Grant rows of the periods that expired), at most 500.</summary>
+    public async Task<IReadOnlyList<ReportLedgerRow>> UsageRowsAsync(ClaimsPrincipal user, DateOnly week, UsageMeasure measure, CancellationToken ct = default)
+    {
+        EnsureManager(user);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var from = week.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var end = from.AddDays(7);
+        var rows = db.Ledger.AsNoTracking();
+        rows = measure switch
+        {
+            UsageMeasure.Granted => rows.Where(l => l.Kind == LedgerKind.Grant && l.AtUtc >= from && l.AtUtc < end),
+            UsageMeasure.Used => rows.Where(l => l.Kind == LedgerKind.BookingUse && l.AtUtc >= from && l.AtUtc < end),
+            UsageMeasure.Refunded => rows.Where(l => l.Kind == LedgerKind.CancellationRefund && l.AtUtc >= from && l.AtUtc < end),
+            UsageMeasure.Adjusted => rows.Where(l => (l.Kind == LedgerKind.Add || l.Kind == LedgerKind.Deduct) && l.AtUtc >= from && l.AtUtc < end),
+            _ => rows.Where(l => l.Kind == LedgerKind.Grant && db.CreditPeriods.Any(p => p.Id == l.PeriodId && p.MaxCredits != null
+                && p.MaxCredits > p.UsedCredits && p.EndsOn >= week && p.EndsOn < week.AddDays(7))),
+        };
+        return await ToReportRowsAsync(db, rows.OrderBy(l => l.Id).Take(500), ct);
+    }
+
+    /// <summary>Every Add and Deduct over the range, grouped by the staff member who made it.</summary>
+    public async Task<IReadOnlyList<AdjusterTotal>> AdjustersAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
+    {
+        EnsureManager(user);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Adjustments(db, range).GroupBy(l => l.Actor).OrderBy(g => g.Key)
+            .Select(g => new AdjusterTotal(g.Key, g.Count(),
+                g.Sum(l => l.Kind == LedgerKind.Add ? l.Amount : 0), -g.Sum(l => l.Kind == LedgerKind.Deduct ? l.Amount : 0)))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The Add and Deduct rows over the range with their notes, by staff member then time.</summary>
+    public async Task<IReadOnlyList<ReportLedgerRow>> AdjustmentRowsAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
+    {
+        EnsureManager(user);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ToReportRowsAsync(db, Adjustments(db, range).OrderBy(l => l.Actor).ThenBy(l => l.Id), ct);
+    }
+
+    private static IQueryable<CreditLedgerEntry> Adjustments(CoreDbContext db, ReportRange range)
+    {
+        var (from, end) = (range.FromUtc, range.EndUtc);
+        return db.Ledger.AsNoTracking().Where(l => (l.Kind == LedgerKind.Add || l.Kind == LedgerKind.Deduct) && l.AtUtc >= from && l.AtUtc < end);
+    }
+
+    private static async Task<IReadOnlyList<ReportLedgerRow>> ToReportRowsAsync(CoreDbContext db, IQueryable<CreditLedgerEntry> rows, CancellationToken ct)
+    {
+        var list = await (from l in rows
+                          join u in db.Purchases on l.PurchaseId equals u.Id
+                          select new { l.Id, l.AtUtc, l.Actor, l.Kind, l.Amount, Owner = u.OwnerClient!.FirstName + " " + u.OwnerClient.LastName, u.Name, l.Note })
+            .ToListAsync(ct);
+        return [.. list.Select(l => new ReportLedgerRow(l.Id, DateTime.SpecifyKind(l.AtUtc, DateTimeKind.Utc), l.Actor,
+            CreditHistoryService.ActionName(l.Kind), l.Amount, l.Owner, l.Name, l.Note))];
+    }
+
+    private static SqliteParameter[] RangeParameters(ReportRange range) =>
+    [
+        new("@from", Stamp(range.FromUtc)), new("@end", Stamp(range.EndUtc)),
+        new("@fromDay", Day(range.From)), new("@toDay", Day(range.To)),
+    ];
+}
