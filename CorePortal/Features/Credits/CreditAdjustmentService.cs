@@ -73,7 +73,7 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
         }
         await tx.CommitAsync(ct);
         if (request.NotifyClient) outbox.Poke();
-        await feed.PublishPeriodsAsync(db, periods.Select(p => p.Id), ct);
+        await feed.PublishPeriodsAsync(db, periods.Select(p => p.Id), CancellationToken.None); // committed: tell listeners even if the caller gave up
         return result;
     }
 
