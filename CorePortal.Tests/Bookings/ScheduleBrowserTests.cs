@@ -23,18 +23,18 @@ public sealed class ScheduleBrowserTests(BrowserFixture browser)
         var page = await browser.SignedInPageAsync(DemoUsers.Staff, $"/schedule?date={day}&location={downtownId}");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "New session" }).ClickAsync();
-        await Field(page, "session-name").FillAsync(className);
-        await Field(page, "session-trainer").FillAsync("Jordan Lee");
+        await BrowserFixture.Field(page, "session-name").FillAsync(className);
+        await BrowserFixture.Field(page, "session-trainer").FillAsync("Jordan Lee");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create session" }).ClickAsync();
         var row = page.GetByTestId("session-row").Filter(new() { HasText = className });
         await Expect(row).ToContainTextAsync("0 / 12");
 
         await row.ClickAsync();
         await page.GetByTestId("roster").GetByRole(AriaRole.Button, new() { Name = "Book a client" }).ClickAsync();
-        await Field(page, "client-search").FillAsync("leo ch");
+        await BrowserFixture.Field(page, "client-search").FillAsync("leo ch");
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Leo Chen" }).ClickAsync();
         // The only source Leo may use is Maya's accepted share, pre-selected with its remaining credits.
-        await Expect(Field(page, "credit-source")).ToHaveValueAsync(new Regex(@"^20-Class Family Pack \(shared by Maya Chen\) · \d+ left"));
+        await Expect(BrowserFixture.Field(page, "credit-source")).ToHaveValueAsync(new Regex(@"^20-Class Family Pack \(shared by Maya Chen\) · \d+ left"));
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Book", Exact = true }).ClickAsync();
 
         var attendee = page.GetByTestId("attendee").Filter(new() { HasText = "Leo Chen" });
@@ -46,8 +46,8 @@ public sealed class ScheduleBrowserTests(BrowserFixture browser)
         // The owner's profile: Show Visits on Maya's pack names Leo under Credit Used By.
         await page.GotoAsync("/clients");
         await BrowserFixture.WaitInteractiveAsync(page);
-        await Field(page, "client-search").FillAsync("CP100001");
-        await Field(page, "client-search").PressAsync("Enter"); // an exact barcode opens the profile
+        await BrowserFixture.Field(page, "client-search").FillAsync("CP100001");
+        await BrowserFixture.Field(page, "client-search").PressAsync("Enter"); // an exact barcode opens the profile
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Maya Chen" })).ToBeVisibleAsync();
         var pack = page.GetByTestId($"purchase-{mayaPackId}");
         await pack.GetByRole(AriaRole.Button, new() { Name = "Show Visits" }).ClickAsync();
@@ -93,7 +93,4 @@ public sealed class ScheduleBrowserTests(BrowserFixture browser)
     private static ClaimsPrincipal StaffUser() =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "Sam Staff"), new Claim(ClaimTypes.Role, Roles.Staff)], "test"));
 
-    // MudBlazor puts a field's attributes on the input itself.
-    private static ILocator Field(IPage page, string testId) =>
-        page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
 }

@@ -24,8 +24,8 @@ public sealed class StaffWalkthroughTests(BrowserFixture browser)
         var page = await browser.SignedInPageAsync(DemoUsers.Staff);
 
         // Steps 2–4: search by name, press Enter, open the profile.
-        await Field(page, "client-search").FillAsync("daniel oka");
-        await Field(page, "client-search").PressAsync("Enter");
+        await BrowserFixture.Field(page, "client-search").FillAsync("daniel oka");
+        await BrowserFixture.Field(page, "client-search").PressAsync("Enter");
         await page.GetByRole(AriaRole.Link, new() { Name = "Daniel Okafor" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Daniel Okafor" })).ToBeVisibleAsync();
 
@@ -42,11 +42,11 @@ public sealed class StaffWalkthroughTests(BrowserFixture browser)
 
         // Steps 9–12: Update Credits, Add Credits 2, with a note, Save.
         await current.GetByRole(AriaRole.Button, new() { Name = "Update Credits" }).ClickAsync();
-        await Field(page, "amount").FillAsync("2.5");
+        await BrowserFixture.Field(page, "amount").FillAsync("2.5");
         await page.GetByTestId("save").ClickAsync();
         await Expect(page.GetByText("Credits are whole numbers")).ToBeVisibleAsync();
-        await Field(page, "amount").FillAsync("2");
-        await Field(page, "note").FillAsync("Goodwill for the broken spin bike");
+        await BrowserFixture.Field(page, "amount").FillAsync("2");
+        await BrowserFixture.Field(page, "note").FillAsync("Goodwill for the broken spin bike");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "coreportal-update.png") });
         await page.GetByTestId("save").ClickAsync();
 
@@ -55,7 +55,4 @@ public sealed class StaffWalkthroughTests(BrowserFixture browser)
         await Expect(current.GetByTestId("used-max")).ToHaveTextAsync($"{used} / 10");
     }
 
-    // MudBlazor puts a field's attributes on the input itself.
-    internal static ILocator Field(IPage page, string testId) =>
-        page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 }

@@ -51,6 +51,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>A MudBlazor field by its test id: MudBlazor puts a field's attributes on the input itself.</summary>
+    public static ILocator Field(IPage page, string testId) =>
+        page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
+
     /// <summary>Clicks before the circuit connects are lost; the layout marks when it is live.</summary>
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });

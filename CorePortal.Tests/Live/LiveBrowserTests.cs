@@ -26,7 +26,7 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
 
         var edited = await OpenHistoryAsync(editor, purchaseId, periodId);
         await edited.GetByRole(AriaRole.Button, new() { Name = "Update Credits" }).ClickAsync();
-        await StaffWalkthroughTests.Field(editor, "amount").FillAsync("3");
+        await BrowserFixture.Field(editor, "amount").FillAsync("3");
         await editor.GetByTestId("save").ClickAsync();
         await Expect(editor.GetByText("Added 3 credits")).ToBeVisibleAsync();
 
@@ -83,9 +83,9 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
 
         await page.GetByTestId("session-row").Filter(new() { HasText = className }).ClickAsync();
         await page.GetByTestId("roster").GetByRole(AriaRole.Button, new() { Name = "Book a client" }).ClickAsync();
-        await StaffWalkthroughTests.Field(page, "client-search").FillAsync("leo ch");
+        await BrowserFixture.Field(page, "client-search").FillAsync("leo ch");
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Leo Chen" }).ClickAsync();
-        var source = StaffWalkthroughTests.Field(page, "credit-source");
+        var source = BrowserFixture.Field(page, "credit-source");
         await Expect(source).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"· \d+ left"));
         var left = Number(System.Text.RegularExpressions.Regex.Match(await source.InputValueAsync(), @"· (\d+) left").Groups[1].Value);
 
