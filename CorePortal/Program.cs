@@ -16,6 +16,8 @@ var builder = WebApplication.CreateBuilder(args);
 // `dotnet run --project CorePortal -- seed --clients 100000 --db path` builds a database and exits.
 var seedCommand = SeedCommand.TryParse(args);
 if (seedCommand is not null) builder.Configuration.AddInMemoryCollection(seedCommand.Configuration);
+// `dotnet run --project CorePortal -- add-user --email E --name N --role Admin` adds a sign-in and exits.
+var addUser = AddUserCommand.TryParse(args);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
@@ -32,6 +34,11 @@ await app.Services.MigrateDatabaseAsync();
 if (seedCommand is not null)
 {
     await seedCommand.RunAsync(app.Services);
+    return;
+}
+if (addUser is not null)
+{
+    Environment.ExitCode = await addUser.RunAsync(app.Services, Environment.GetEnvironmentVariable(AddUserCommand.PasswordVariable));
     return;
 }
 await app.Services.SeedOnStartAsync();

@@ -131,3 +131,21 @@ public sealed class SessionLimitTests
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/clients")).StatusCode);
     }
 }
+
+public sealed class AddUserCommandTests
+{
+    [Fact]
+    public async Task A_studio_without_the_demo_seed_gets_its_first_admin_from_the_command_line()
+    {
+        await using var app = new PortalFactory { Settings = { ["Seed:Demo"] = "false" } };
+        var command = AddUserCommand.TryParse(["add-user", "--email", "owner@studio.test", "--name", "Olive Owner", "--role", "Admin"]);
+
+        Assert.Equal(1, await command!.RunAsync(app.Services, password: null));
+        Assert.Equal(0, await command.RunAsync(app.Services, "Long-enough-1"));
+
+        var owner = await app.SignedInClientAsync("owner@studio.test", "Long-enough-1");
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/payments/retail/packages")).StatusCode);
+        var demo = await PortalFactory.PostLoginAsync(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }), DemoUsers.Admin, DemoUsers.Password);
+        Assert.Contains("That email and password do not match.", await demo.Content.ReadAsStringAsync(), StringComparison.Ordinal); // no default password
+    }
+}
