@@ -38,12 +38,26 @@ public sealed class SmtpServerFixture : IDisposable
 
     public int Port { get; } = FreePort();
 
+    private static readonly Lazy<bool> Available = new(() =>
+    {
+        if (!File.Exists(Python)) return false;
+        using var probe = Process.Start(new ProcessStartInfo(Python, "-c \"import aiosmtpd\"") { RedirectStandardError = true, UseShellExecute = false });
+        probe!.WaitForExit();
+        return probe.ExitCode == 0;
+    });
+
     public bool IsRunning => _server is { HasExited: false };
 
     public void Start()
     {
         if (IsRunning) return;
-        if (!File.Exists(Python)) throw new InvalidOperationException($"{Python} is missing: apt-get install python3 python3-aiosmtpd");
+        if (!Available.Value)
+        {
+            // Like the browser tests: skipped with the reason on a developer's machine, a failure under CI.
+            const string reason = "Debian's python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd); .ci/run installs it.";
+            if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException(reason);
+            Assert.Skip(reason);
+        }
         var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "-c", Script, _folder, Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
         _server = Process.Start(start) ?? throw new InvalidOperationException("Could not start the SMTP server.");
