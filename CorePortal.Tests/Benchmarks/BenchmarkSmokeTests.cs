@@ -2,7 +2,12 @@ using CorePortal.Benchmarks;
 
 namespace CorePortal.Tests.Benchmarks;
 
+/// <summary>The benchmark drives the disk and both cores hard: it runs alone, after the parallel tests, so it cannot slow their timeouts.</summary>
+[CollectionDefinition(nameof(BenchmarkSmokeTests), DisableParallelization = true)]
+public sealed class BenchmarkCollection;
+
 /// <summary>Runs the benchmark at a tiny scale so its scenarios keep compiling and working; the figures are not checked.</summary>
+[Collection(nameof(BenchmarkSmokeTests))]
 public sealed class BenchmarkSmokeTests
 {
     [Fact]
