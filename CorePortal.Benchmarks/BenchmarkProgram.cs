@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace CorePortal.Benchmarks;
+
+/// <summary>`dotnet run -c Release --project CorePortal.Benchmarks -- [--clients N] [--out results.json]`</summary>
+public static class BenchmarkProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--clients" => options with { Clients = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--out" => options with { OutFile = value },
+                "--db" => options with { DatabasePath = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Use: [--clients N] [--out results.json] [--db path]"),
+            };
+            i++;
+        }
+        var report = await BenchmarkRunner.RunAsync(options, Console.WriteLine);
+        Console.WriteLine();
+        Console.WriteLine($"CorePortal benchmark, {report.Date}, {report.Machine}, {report.Clients:N0} clients");
+        Console.WriteLine(report.Table());
+        if (options.OutFile is not null) await File.WriteAllTextAsync(options.OutFile, report.Json());
+        foreach (var failure in report.FailedChecks) Console.Error.WriteLine($"CHECK FAILED: {failure}");
+        return report.FailedChecks.Count == 0 ? 0 : 1;
+    }
+}

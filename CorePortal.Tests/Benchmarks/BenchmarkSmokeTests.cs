@@ -1,0 +1,35 @@
+using CorePortal.Benchmarks;
+
+namespace CorePortal.Tests.Benchmarks;
+
+/// <summary>The benchmark drives the disk and both cores hard: it runs alone, after the parallel tests, so it cannot slow their timeouts.</summary>
+[CollectionDefinition(nameof(BenchmarkSmokeTests), DisableParallelization = true)]
+public sealed class BenchmarkCollection;
+
+/// <summary>Runs the benchmark at a tiny scale so its scenarios keep compiling and working; the figures are not checked.</summary>
+[Collection(nameof(BenchmarkSmokeTests))]
+public sealed class BenchmarkSmokeTests
+{
+    [Fact]
+    public async Task Benchmark_runs_every_scenario_at_a_tiny_scale_and_its_checks_hold()
+    {
+        var report = await BenchmarkRunner.RunAsync(new BenchmarkOptions(Clients: 300, SearchQueries: 20, SearchWarmup: 2, PoolCredits: 40));
+
+        Assert.Empty(report.FailedChecks);
+        var scenarios = report.Rows.Select(r => r.Scenario).ToList();
+        foreach (var kind in new[] { "name prefix", "email prefix", "phone digits", "barcode" })
+            Assert.Contains($"search: {kind}", scenarios);
+        foreach (var way in new[] { "service", "raw", "floor" })
+        {
+            Assert.Contains($"booking {way}, 1 booker", scenarios);
+            Assert.Contains($"booking {way}, 8 bookers", scenarios);
+        }
+        Assert.Contains("live update to SignalR clients", scenarios);
+        Assert.Contains("memory: working set after scenarios", scenarios);
+        Assert.All(report.Rows.Where(r => r.Scenario.StartsWith("booking", StringComparison.Ordinal)),
+            r => Assert.StartsWith("checks ok", r.Note, StringComparison.Ordinal));
+        Assert.All(report.Rows.Where(r => r.Scenario.StartsWith("search", StringComparison.Ordinal)),
+            r => Assert.EndsWith("20 with hits", r.Figure, StringComparison.Ordinal));
+        Assert.Equal(report.Rows.Count, report.Table().Split('\n').Length - 1);
+    }
+}
