@@ -1,6 +1,7 @@
 using CorePortal.Components;
 using CorePortal.Data;
 using CorePortal.Features;
+using CorePortal.Features.Api;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
@@ -24,6 +25,7 @@ builder.Services.AddPortalData(builder.Configuration, builder.Environment);
 builder.Services.AddPortalAuth(builder.Configuration);
 builder.Services.AddPortalFeatures();
 builder.Services.AddPortalLive(builder.Configuration);
+builder.Services.AddPortalApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<CoreDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -49,12 +51,14 @@ app.Use((ctx, next) =>
 });
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapPortalApi();
 app.MapCreditEndpoints();
 app.MapPortalLive();
 app.MapReportEndpoints();

@@ -22,21 +22,12 @@ public static class SharingEndpoints
             user.CanSeeClient(clientId) ? Results.Ok(await queries.SharedWithClientAsync(clientId, ct)) : Results.Forbid());
 
         api.MapPost("/purchases/{purchaseId:int}/shares", async (int purchaseId, AddShareRequest body, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            ToHttp(await sharing.AddShareAsync(user, purchaseId, body.ClientId, ct)));
+            (await sharing.AddShareAsync(user, purchaseId, body.ClientId, ct)).ToHttp());
         api.MapDelete("/shares/{shareId:int}", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            ToHttp(await sharing.RemoveAsync(user, shareId, ct)));
+            (await sharing.RemoveAsync(user, shareId, ct)).ToHttp());
         api.MapPost("/shares/{shareId:int}/accept", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            ToHttp(await sharing.AcceptAsync(user, shareId, ct)));
+            (await sharing.AcceptAsync(user, shareId, ct)).ToHttp());
         api.MapPost("/shares/{shareId:int}/decline", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            ToHttp(await sharing.DeclineAsync(user, shareId, ct)));
+            (await sharing.DeclineAsync(user, shareId, ct)).ToHttp());
     }
-
-    private static IResult ToHttp(ServiceResult result) => result.Outcome switch
-    {
-        Outcome.Ok => Results.Ok(new { result.Message }),
-        Outcome.Invalid => Results.ValidationProblem(result.Errors.ToDictionary(e => e.Key, e => e.Value), result.Message),
-        Outcome.Forbidden => Results.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden),
-        Outcome.NotFound => Results.Problem(result.Message, statusCode: StatusCodes.Status404NotFound),
-        _ => Results.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
-    };
 }
