@@ -49,6 +49,7 @@ app.Use((ctx, next) =>
         statusPages.Enabled = false;
     return next(ctx);
 });
+app.UseApiProblemDetails();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

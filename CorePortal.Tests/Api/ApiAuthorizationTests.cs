@@ -43,6 +43,8 @@ public sealed class ApiAuthorizationTests(ApiApp app) : IClassFixture<ApiApp>
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Null(response.Headers.Location); // never a redirect to the sign-in page
+        if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

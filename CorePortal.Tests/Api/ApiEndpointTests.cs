@@ -22,15 +22,19 @@ public sealed class ApiEndpointTests(ApiApp app) : IClassFixture<ApiApp>
     }
 
     [Fact]
-    public async Task Credits_list_purchases_with_their_periods()
+    public async Task Credits_list_owned_and_shared_purchases_with_their_periods()
     {
         var client = await app.AsAsync(DemoUsers.Trainer);
 
         var maya = await client.GetFromJsonAsync<List<Purchase>>($"/api/clients/{await app.ClientIdAsync("CP100001")}/credits");
+        var leo = await client.GetFromJsonAsync<List<Purchase>>($"/api/clients/{await app.ClientIdAsync("CP100002")}/credits");
+        var ivy = await client.GetFromJsonAsync<List<Purchase>>($"/api/clients/{await app.ClientIdAsync("CP100003")}/credits");
 
         var pack = Assert.Single(maya!, p => p.Name == "20-Class Family Pack");
         Assert.False(pack.IsShared);
         Assert.All(pack.Periods, p => Assert.Equal(p.Max - p.Used, p.Remaining));
+        Assert.Contains(leo!, p => p.Id == pack.Id && p.IsShared);
+        Assert.Empty(ivy!); // her invitation is still pending
     }
 
     [Fact]

@@ -64,11 +64,16 @@ public sealed class SignInLimitTests(PortalFactory app) : IClassFixture<PortalFa
     {
         var client = app.CreateClient();
         var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage last = null!;
         for (var i = 0; i < 11; i++)
-            statuses.Add((await client.PostAsJsonAsync("/api/auth/login", new { email = "nobody@demo.studio", password = "wrong-password" })).StatusCode);
+        {
+            last = await client.PostAsJsonAsync("/api/auth/login", new { email = "nobody@demo.studio", password = "wrong-password" });
+            statuses.Add(last.StatusCode);
+        }
 
         Assert.All(statuses[..10], s => Assert.Equal(HttpStatusCode.Unauthorized, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[10]);
+        Assert.Equal("application/problem+json", last.Content.Headers.ContentType?.MediaType);
     }
 }
 

@@ -27,7 +27,7 @@ public static class ClientsApi
         clients.MapGet("/{clientId:int}/credits", async (int clientId, CreditReadService credits, CancellationToken ct) =>
         {
             if (await credits.ProfileAsync(clientId, ct) is null) return ApiResults.NotFound("No client has that id.");
-            var purchases = await credits.PurchasesAsync(clientId, ct);
+            var purchases = (await credits.PurchasesAsync(clientId, ct)).Concat(await credits.SharedWithAsync(clientId, ct));
             return Results.Ok(purchases.Select(p => new ApiPurchase(p.Id, p.Kind.ToString(), p.Name, p.Location, p.OwnerClientId, p.OwnerName,
                 p.StartsOn, p.EndsOn, p.IsSharedWithClient, p.IsActive,
                 [.. p.Periods.Select(r => new ApiPeriod(r.Id, r.StartsOn, r.EndsOn, r.Used, r.Max, r.Remaining, r.Version, r.IsCurrent))])).ToList());

@@ -17,9 +17,9 @@ public static class SharingEndpoints
         var api = app.MapGroup("/api").RequireAuthorization();
 
         api.MapGet("/clients/{clientId:int}/notifications", async (int clientId, ClaimsPrincipal user, NotificationService feed, CancellationToken ct) =>
-            user.CanSeeClient(clientId) ? Results.Ok(await feed.FeedAsync(clientId, 50, ct)) : Results.Forbid());
+            user.CanSeeClient(clientId) ? Results.Ok(await feed.FeedAsync(clientId, 50, ct)) : ApiResults.Problem(ServiceResult.Forbidden()));
         api.MapGet("/clients/{clientId:int}/shared-packages", async (int clientId, ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
-            user.CanSeeClient(clientId) ? Results.Ok(await queries.SharedWithClientAsync(clientId, ct)) : Results.Forbid());
+            user.CanSeeClient(clientId) ? Results.Ok(await queries.SharedWithClientAsync(clientId, ct)) : ApiResults.Problem(ServiceResult.Forbidden()));
 
         api.MapPost("/purchases/{purchaseId:int}/shares", async (int purchaseId, AddShareRequest body, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
             (await sharing.AddShareAsync(user, purchaseId, body.ClientId, ct)).ToHttp());
