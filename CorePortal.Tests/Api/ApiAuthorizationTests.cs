@@ -13,14 +13,15 @@ public sealed class ApiAuthorizationTests(ApiApp app) : IClassFixture<ApiApp>
     {
         var data = new TheoryData<string, string, string, HttpStatusCode>();
         string[] reads = ["/api/clients?query=chen", "/api/clients/{client}", "/api/clients/{client}/credits",
-            "/api/purchases/{purchase}/credit-history", "/api/purchases/{purchase}/visits"];
+            "/api/purchases/{purchase}/credit-history", "/api/purchases/{purchase}/visits", "/api/locations",
+            "/api/sessions?day={today}&locationId=1", "/api/clients/{client}/credit-sources?sessionId={session}"];
         string[] writes = ["/api/purchases/{purchase}/adjustments", "/api/bookings", "/api/bookings/{booking}/cancel"];
         foreach (var path in reads)
         {
             data.Add(Anonymous, "GET", path, HttpStatusCode.Unauthorized);
             data.Add(DemoUsers.Trainer, "GET", path, HttpStatusCode.OK);
             data.Add(DemoUsers.Staff, "GET", path, HttpStatusCode.OK);
-            data.Add(DemoUsers.Admin, "GET", path, HttpStatusCode.OK);
+            data.Add(DemoUsers.Manager, "GET", path, HttpStatusCode.OK);
         }
         foreach (var path in writes)
         {
@@ -37,7 +38,9 @@ public sealed class ApiAuthorizationTests(ApiApp app) : IClassFixture<ApiApp>
         var client = await app.AsAsync(user == Anonymous ? null : user);
         var url = path.Replace("{client}", (await app.ClientIdAsync("CP100001")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{purchase}", (await app.PurchaseIdAsync("CP100001", "20-Class Family Pack")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{booking}", "1", StringComparison.Ordinal);
+            .Replace("{booking}", "1", StringComparison.Ordinal)
+            .Replace("{today}", DateOnly.FromDateTime(DateTime.Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{session}", (await app.SessionIdAsync("HIIT 45", 3)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         var response = method == "GET" ? await client.GetAsync(url) : await client.PostAsJsonAsync(url, new { });
 

@@ -125,13 +125,40 @@ public sealed class ApiEndpointTests(ApiApp app) : IClassFixture<ApiApp>
     }
 
     [Fact]
+    public async Task The_schedule_and_credit_sources_give_what_a_booking_needs()
+    {
+        var client = await app.AsAsync(DemoUsers.Trainer);
+        var downtown = (await client.GetFromJsonAsync<JsonElement>("/api/locations")).EnumerateArray()
+            .Single(l => l.GetProperty("name").GetString()!.StartsWith("Downtown", StringComparison.Ordinal)).GetProperty("id").GetInt32();
+        var day = DateOnly.FromDateTime(DateTime.Now).AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var hiit = await app.SessionIdAsync("HIIT 45", 3);
+
+        var sessions = await client.GetFromJsonAsync<JsonElement>($"/api/sessions?day={day}&locationId={downtown}");
+        var sources = await client.GetFromJsonAsync<JsonElement>($"/api/clients/{await app.ClientIdAsync("CP100005")}/credit-sources?sessionId={hiit}");
+
+        Assert.Contains(sessions.EnumerateArray(), s => s.GetProperty("id").GetInt32() == hiit);
+        Assert.Contains(sources.EnumerateArray(), s => s.GetProperty("purchaseName").GetString() == "Unlimited Monthly"
+            && s.GetProperty("remaining").ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_lists_the_endpoints_without_sign_in()
     {
         var document = await (await app.AsAsync(null)).GetStringAsync("/openapi/v1.json");
 
         foreach (var path in new[] { "/api/auth/login", "/api/auth/refresh", "/api/clients", "/api/clients/{clientId}/credits",
-                     "/api/purchases/{purchaseId}/adjustments", "/api/purchases/{purchaseId}/visits", "/api/bookings", "/api/bookings/{bookingId}/cancel" })
+                     "/api/purchases/{purchaseId}/adjustments", "/api/purchases/{purchaseId}/visits", "/api/bookings", "/api/bookings/{bookingId}/cancel",
+                     "/api/sessions", "/api/clients/{clientId}/credit-sources" })
             Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_Scalar_reference_page_opens_in_Development()
+    {
+        var response = await (await app.AsAsync(null)).GetAsync("/scalar/v1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 
     private static Task<HttpResponseMessage> PostBookingAsync(HttpClient client, object body, string key)

@@ -8,11 +8,23 @@ namespace CorePortal.Features.Api;
 
 public sealed record BookingRequest(int SessionId, int ClientId, int PurchaseId);
 
-/// <summary>Booking and cancelling. A retried POST with the same Idempotency-Key returns the first booking.</summary>
+/// <summary>
+/// The schedule, and booking and cancelling. A retried POST with the same Idempotency-Key returns the first booking.
+/// </summary>
 public static class BookingsApi
 {
     public static void MapBookingsApi(this RouteGroupBuilder api)
     {
+        api.MapGet("/locations", (ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct))
+            .WithTags("Schedule").RequireAuthorization(Policies.StudioTeam);
+        api.MapGet("/sessions", (DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) => schedule.DayAsync(day, locationId, ct))
+            .WithTags("Schedule").RequireAuthorization(Policies.StudioTeam);
+
+        // Which of the client's own and shared purchases could pay for the session: the purchaseId to book with.
+        api.MapGet("/clients/{clientId:int}/credit-sources", async (int clientId, int sessionId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+                (await booking.CreditSourcesAsync(user, clientId, sessionId, ct)).ToHttp())
+            .WithTags("Bookings").RequireAuthorization(Policies.StudioTeam);
+
         var bookings = api.MapGroup("/bookings").WithTags("Bookings").RequireAuthorization(Policies.Staff);
 
         bookings.MapPost("/", async (BookingRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
