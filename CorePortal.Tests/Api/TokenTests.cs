@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using CorePortal.Data;
+using CorePortal.Features.Auth;
 using CorePortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CorePortal.Tests.Api;
 
@@ -90,5 +94,22 @@ public sealed class TokenLockoutTests(PortalFactory app) : IClassFixture<PortalF
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("locked", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disabled_account_cannot_refresh_its_token()
+    {
+        var client = app.CreateClient();
+        var token = await ApiApp.LoginAsync(client, DemoUsers.Manager);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+            var manager = await users.FindByEmailAsync(DemoUsers.Manager);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<StaffAccountService>().DisableAsync(manager!.Id)).Succeeded);
+        }
+
+        var response = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = token.RefreshToken });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 }
