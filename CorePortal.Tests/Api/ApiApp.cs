@@ -9,9 +9,20 @@ namespace CorePortal.Tests.Api;
 
 public sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
 
+/// <summary>One app for the API test classes, which run one after another: fewer apps starting at once beside the browser tests.</summary>
+[CollectionDefinition(ApiApp.Collection)]
+public sealed class ApiCollection : ICollectionFixture<ApiApp>;
+
+/// <summary>The lockout and sign-in limit classes keep their own apps but run one after another.</summary>
+[CollectionDefinition(ApiApp.SignInCollection)]
+public sealed class SignInCollection;
+
 /// <summary>The app for API tests: bearer tokens per demo user, fetched once, and ids from the demo data.</summary>
 public sealed class ApiApp : PortalFactory
 {
+    public const string Collection = "Api";
+    public const string SignInCollection = "Api sign-in";
+
     private readonly Dictionary<string, string> _tokens = [];
     private readonly SemaphoreSlim _lock = new(1, 1);
 

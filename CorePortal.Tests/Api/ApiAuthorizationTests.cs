@@ -5,7 +5,8 @@ using CorePortal.Tests.Infrastructure;
 namespace CorePortal.Tests.Api;
 
 /// <summary>Every API endpoint, every role: the server refuses before any rule runs.</summary>
-public sealed class ApiAuthorizationTests(ApiApp app) : IClassFixture<ApiApp>
+[Collection(ApiApp.Collection)]
+public sealed class ApiAuthorizationTests(ApiApp app)
 {
     private const string Anonymous = "";
 

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Api;
 
-public sealed class ApiEndpointTests(ApiApp app) : IClassFixture<ApiApp>
+[Collection(ApiApp.Collection)]
+public sealed class ApiEndpointTests(ApiApp app)
 {
     private sealed record Period(int Id, int Used, int? Max, int? Remaining, Guid Version, bool IsCurrent);
     private sealed record Purchase(int Id, string Name, bool IsShared, List<Period> Periods);

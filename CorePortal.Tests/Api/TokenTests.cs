@@ -8,7 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CorePortal.Tests.Api;
 
-public sealed class TokenTests(ApiApp app) : IClassFixture<ApiApp>
+[Collection(ApiApp.Collection)]
+public sealed class TokenTests(ApiApp app)
 {
     [Fact]
     public async Task Login_returns_a_bearer_token_that_expires_in_an_hour()
@@ -61,6 +62,7 @@ public sealed class TokenTests(ApiApp app) : IClassFixture<ApiApp>
 }
 
 /// <summary>Own app each: the lockout and the sign-in limit must not spill into other tests.</summary>
+[Collection(ApiApp.SignInCollection)]
 public sealed class SignInLimitTests(PortalFactory app) : IClassFixture<PortalFactory>
 {
     [Fact]
@@ -81,6 +83,7 @@ public sealed class SignInLimitTests(PortalFactory app) : IClassFixture<PortalFa
     }
 }
 
+[Collection(ApiApp.SignInCollection)]
 public sealed class TokenLockoutTests(PortalFactory app) : IClassFixture<PortalFactory>
 {
     [Fact]
