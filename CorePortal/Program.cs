@@ -1,6 +1,7 @@
 using CorePortal.Components;
 using CorePortal.Data;
 using CorePortal.Features;
+using CorePortal.Features.Api;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
@@ -26,6 +27,7 @@ builder.Services.AddPortalData(builder.Configuration, builder.Environment);
 builder.Services.AddPortalAuth(builder.Configuration);
 builder.Services.AddPortalFeatures();
 builder.Services.AddPortalLive(builder.Configuration);
+builder.Services.AddPortalApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<CoreDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -54,14 +56,17 @@ app.Use((ctx, next) =>
         statusPages.Enabled = false;
     return next(ctx);
 });
+app.UseApiProblemDetails();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapPortalApi();
 app.MapCreditEndpoints();
 app.MapPortalLive();
 app.MapReportEndpoints();

@@ -9,6 +9,8 @@ namespace CorePortal.Features.Auth;
 
 public static class AuthSetup
 {
+    public const string CookieOrBearer = "CookieOrBearer";
+
     public static void AddPortalAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<SessionOptions>(configuration.GetSection(SessionOptions.Section));
@@ -20,7 +22,21 @@ public static class AuthSetup
         services.AddScoped<SignInService>();
         services.AddScoped<StaffAccountService>();
         services.AddAuthorization(Policies.Add);
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // One default scheme that reads a bearer token when the request carries one and the cookie otherwise, so
+        // every endpoint and policy accepts either; pages still redirect to sign-in, API paths answer 401.
+        var auth = services.AddAuthentication(o =>
+        {
+            o.DefaultScheme = CookieOrBearer;
+            o.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
+        });
+        auth.AddPolicyScheme(CookieOrBearer, "Cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
+            ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ? IdentityConstants.BearerScheme
+                : IdentityConstants.ApplicationScheme);
+        auth.AddBearerToken(IdentityConstants.BearerScheme, o =>
+            o.BearerTokenExpiration = configuration.GetValue("Auth:BearerTokenExpiration", TimeSpan.FromHours(1)));
+        auth.AddIdentityCookies();
+        services.AddSignInRateLimit(configuration);
 
         services.AddIdentityCore<StaffUser>(o =>
             {

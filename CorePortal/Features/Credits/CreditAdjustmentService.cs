@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Credits;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CreditAction>))]
 public enum CreditAction { AddCredits, DeductCredits }
 
 /// <summary>A period as the dialog saw it: the Version it read, so a change made meanwhile is noticed.</summary>

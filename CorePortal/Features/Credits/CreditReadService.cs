@@ -49,6 +49,14 @@ public sealed class CreditReadService(IDbContextFactory<CoreDbContext> dbFactory
         return await LoadAsync(db, db.Purchases.Where(p => p.OwnerClientId == clientId && p.Status == PurchaseStatus.Active), clientId, ct);
     }
 
+    /// <summary>Purchases other clients share with this one (accepted shares only), marked as shared.</summary>
+    public async Task<IReadOnlyList<PurchaseCard>> SharedWithAsync(int clientId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await LoadAsync(db, db.Purchases.Where(p => p.Status == PurchaseStatus.Active
+            && db.PurchaseShares.Any(s => s.PurchaseId == p.Id && s.ClientId == clientId && s.Status == ShareStatus.Accepted)), clientId, ct);
+    }
+
     public async Task<PurchaseCard?> PurchaseAsync(int purchaseId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -17,26 +17,17 @@ public static class SharingEndpoints
         var api = app.MapGroup("/api").RequireAuthorization();
 
         api.MapGet("/clients/{clientId:int}/notifications", async (int clientId, ClaimsPrincipal user, NotificationService feed, CancellationToken ct) =>
-            user.CanSeeClient(clientId) ? Results.Ok(await feed.FeedAsync(clientId, 50, ct)) : Results.Forbid());
+            user.CanSeeClient(clientId) ? Results.Ok(await feed.FeedAsync(clientId, 50, ct)) : ApiResults.Problem(ServiceResult.Forbidden()));
         api.MapGet("/clients/{clientId:int}/shared-packages", async (int clientId, ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
-            user.CanSeeClient(clientId) ? Results.Ok(await queries.SharedWithClientAsync(clientId, ct)) : Results.Forbid());
+            user.CanSeeClient(clientId) ? Results.Ok(await queries.SharedWithClientAsync(clientId, ct)) : ApiResults.Problem(ServiceResult.Forbidden()));
 
         api.MapPost("/purchases/{purchaseId:int}/shares", async (int purchaseId, AddShareRequest body, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            ToHttp(await sharing.AddShareAsync(user, purchaseId, body.ClientId, ct)));
+            (await sharing.AddShareAsync(user, purchaseId, body.ClientId, ct)).ToHttp());
         api.MapDelete("/shares/{shareId:int}", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            ToHttp(await sharing.RemoveAsync(user, shareId, ct)));
+            (await sharing.RemoveAsync(user, shareId, ct)).ToHttp());
         api.MapPost("/shares/{shareId:int}/accept", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            ToHttp(await sharing.AcceptAsync(user, shareId, ct)));
+            (await sharing.AcceptAsync(user, shareId, ct)).ToHttp());
         api.MapPost("/shares/{shareId:int}/decline", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            ToHttp(await sharing.DeclineAsync(user, shareId, ct)));
+            (await sharing.DeclineAsync(user, shareId, ct)).ToHttp());
     }
-
-    private static IResult ToHttp(ServiceResult result) => result.Outcome switch
-    {
-        Outcome.Ok => Results.Ok(new { result.Message }),
-        Outcome.Invalid => Results.ValidationProblem(result.Errors.ToDictionary(e => e.Key, e => e.Value), result.Message),
-        Outcome.Forbidden => Results.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden),
-        Outcome.NotFound => Results.Problem(result.Message, statusCode: StatusCodes.Status404NotFound),
-        _ => Results.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
-    };
 }

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using CorePortal.Tests.Infrastructure;
+
+namespace CorePortal.Tests.Api;
+
+/// <summary>Every API endpoint, every role: the server refuses before any rule runs.</summary>
+[Collection(ApiApp.Collection)]
+public sealed class ApiAuthorizationTests(ApiApp app)
+{
+    private const string Anonymous = "";
+
+    public static TheoryData<string, string, string, HttpStatusCode> Matrix()
+    {
+        var data = new TheoryData<string, string, string, HttpStatusCode>();
+        string[] reads = ["/api/clients?query=chen", "/api/clients/{client}", "/api/clients/{client}/credits",
+            "/api/purchases/{purchase}/credit-history", "/api/purchases/{purchase}/visits", "/api/locations",
+            "/api/sessions?day={today}&locationId=1", "/api/clients/{client}/credit-sources?sessionId={session}"];
+        string[] writes = ["/api/purchases/{purchase}/adjustments", "/api/bookings", "/api/bookings/{booking}/cancel"];
+        foreach (var path in reads)
+        {
+            data.Add(Anonymous, "GET", path, HttpStatusCode.Unauthorized);
+            data.Add(DemoUsers.Trainer, "GET", path, HttpStatusCode.OK);
+            data.Add(DemoUsers.Staff, "GET", path, HttpStatusCode.OK);
+            data.Add(DemoUsers.Manager, "GET", path, HttpStatusCode.OK);
+        }
+        foreach (var path in writes)
+        {
+            data.Add(Anonymous, "POST", path, HttpStatusCode.Unauthorized);
+            data.Add(DemoUsers.Trainer, "POST", path, HttpStatusCode.Forbidden);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_endpoint_answers_by_role(string user, string method, string path, HttpStatusCode expected)
+    {
+        var client = await app.AsAsync(user == Anonymous ? null : user);
+        var url = path.Replace("{client}", (await app.ClientIdAsync("CP100001")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{purchase}", (await app.PurchaseIdAsync("CP100001", "20-Class Family Pack")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{booking}", "1", StringComparison.Ordinal)
+            .Replace("{today}", DateOnly.FromDateTime(DateTime.Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{session}", (await app.SessionIdAsync("HIIT 45", 3)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var response = method == "GET" ? await client.GetAsync(url) : await client.PostAsJsonAsync(url, new { });
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Null(response.Headers.Location); // never a redirect to the sign-in page
+        if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_staff_cookie_also_opens_the_api()
+    {
+        var client = await app.SignedInClientAsync(DemoUsers.Staff);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/clients?query=chen")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_forged_bearer_token_gets_401()
+    {
+        var client = await app.AsAsync(null);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "not-a-token");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/clients")).StatusCode);
+    }
+}

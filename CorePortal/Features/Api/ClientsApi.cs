@@ -1,0 +1,36 @@
+using CorePortal.Features.Auth;
+using CorePortal.Features.Clients;
+using CorePortal.Features.Common;
+using CorePortal.Features.Credits;
+
+namespace CorePortal.Features.Api;
+
+public sealed record ApiPeriod(int Id, DateOnly StartsOn, DateOnly EndsOn, int Used, int? Max, int? Remaining, Guid Version, bool IsCurrent);
+
+/// <summary>A purchase the client owns or shares in; <c>Max</c> and <c>Remaining</c> are null for unlimited credits.</summary>
+public sealed record ApiPurchase(int Id, string Kind, string Name, string Location, int OwnerClientId, string OwnerName,
+    DateOnly StartsOn, DateOnly EndsOn, bool IsShared, bool IsActive, IReadOnlyList<ApiPeriod> Periods);
+
+/// <summary>Client search, profile and balances for the studio team.</summary>
+public static class ClientsApi
+{
+    public static void MapClientsApi(this RouteGroupBuilder api)
+    {
+        var clients = api.MapGroup("/clients").WithTags("Clients").RequireAuthorization(Policies.StudioTeam);
+
+        clients.MapGet("/", (string? query, int? page, ClientSearchService search, CancellationToken ct) =>
+            search.SearchAsync(query, page ?? 0, ct: ct));
+
+        clients.MapGet("/{clientId:int}", async (int clientId, CreditReadService credits, CancellationToken ct) =>
+            await credits.ProfileAsync(clientId, ct) is { } profile ? Results.Ok(profile) : ApiResults.NotFound("No client has that id."));
+
+        clients.MapGet("/{clientId:int}/credits", async (int clientId, CreditReadService credits, CancellationToken ct) =>
+        {
+            if (await credits.ProfileAsync(clientId, ct) is null) return ApiResults.NotFound("No client has that id.");
+            var purchases = (await credits.PurchasesAsync(clientId, ct)).Concat(await credits.SharedWithAsync(clientId, ct));
+            return Results.Ok(purchases.Select(p => new ApiPurchase(p.Id, p.Kind.ToString(), p.Name, p.Location, p.OwnerClientId, p.OwnerName,
+                p.StartsOn, p.EndsOn, p.IsSharedWithClient, p.IsActive,
+                [.. p.Periods.Select(r => new ApiPeriod(r.Id, r.StartsOn, r.EndsOn, r.Used, r.Max, r.Remaining, r.Version, r.IsCurrent))])).ToList());
+        });
+    }
+}
