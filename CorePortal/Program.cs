@@ -47,11 +47,11 @@ await app.Services.SeedOnStartAsync();
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
-// Friendly 403/404 pages for pages people open; API calls and form posts keep their plain status codes.
+// Friendly 403/404 pages for pages people open; API calls, hub connections and form posts keep their plain status codes.
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
 app.Use((ctx, next) =>
 {
-    if ((!HttpMethods.IsGet(ctx.Request.Method) || ctx.Request.Path.StartsWithSegments("/api"))
+    if ((!HttpMethods.IsGet(ctx.Request.Method) || ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/hubs"))
         && ctx.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
         statusPages.Enabled = false;
     return next(ctx);

@@ -34,5 +34,5 @@ public static class LiveSetup
 
     // A refused hub client gets a plain 401, not the status page (re-executing it for a POST answers 400).
     public static void MapPortalLive(this IEndpointRouteBuilder app) =>
-        app.MapHub<BalancesHub>(BalancesHub.Path).WithMetadata(new SkipStatusCodePagesAttribute());
+        app.MapHub<BalancesHub>(BalancesHub.Path);
 }
