@@ -5,6 +5,7 @@ using CorePortal.Features.Api;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
+using CorePortal.Features.Members;
 using CorePortal.Features.Reports;
 using CorePortal.Features.Seeding;
 using CorePortal.Features.Sharing;
@@ -58,6 +59,7 @@ app.Use((ctx, next) =>
 });
 app.UseApiProblemDetails();
 app.UseAuthentication();
+app.UseBearerTokenRevocation();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
@@ -71,6 +73,7 @@ app.MapCreditEndpoints();
 app.MapPortalLive();
 app.MapReportEndpoints();
 app.MapSharingEndpoints();
+app.MapMemberApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

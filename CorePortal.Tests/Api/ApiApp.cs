@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using CorePortal.Data;
+using CorePortal.Features.Sales;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,38 @@ public sealed class ApiApp : PortalFactory
         var sessions = await QueryAsync(db => db.Sessions.Where(s => s.Name == name).Select(s => new { s.Id, s.StartsAt }).ToListAsync());
         return sessions.Single(s => DateOnly.FromDateTime(s.StartsAt) == DateOnly.FromDateTime(DateTime.Now).AddDays(daysFromToday)).Id;
     }
+
+    /// <summary>A new client (Email is the client's, where invitations go) with an app login, ready for the members' API.</summary>
+    public async Task<(int ClientId, string Email, string Barcode, HttpClient Api)> NewMemberAsync(string first, string last)
+    {
+        var client = await NewClientAsync(first, last);
+        return (client.Id, client.Email, client.Barcode, await AsAsync(await CreateMemberLoginAsync(client.Id)));
+    }
+
+    public const string FamilyPack = "20-Class Family Pack"; // shared with up to 3 clients
+    public const string TenPack = "10-Class Pack"; // no sharing
+
+    /// <summary>Sells a demo catalog item to the client at the front desk, shared with the given clients.</summary>
+    public async Task<int> SellAsync(string itemName, int ownerClientId, params int[] sharedWith)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var item = await QueryAsync(db => db.CatalogItems.Where(i => i.Name == itemName).Select(i => i.Id).SingleAsync());
+        var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(Sharing.Users.Staff, new SaleRequest(item, ownerClientId, sharedWith));
+        return sale.Succeeded ? sale.Value!.PurchaseId : throw new InvalidOperationException(sale.Message);
+    }
+
+    /// <summary>A new session with room for everyone, the given number of days from today.</summary>
+    public Task<int> NewSessionAsync(int daysFromToday, string name = "Member Flow") => QueryAsync(async db =>
+    {
+        var session = new Session
+        {
+            Name = name, Trainer = "Taylor Trainer", DurationMinutes = 45, Capacity = 20,
+            LocationId = await db.Locations.Select(l => l.Id).FirstAsync(), StartsAt = DateTime.Today.AddDays(daysFromToday).AddHours(7),
+        };
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync();
+        return session.Id;
+    });
 
     protected override void Dispose(bool disposing)
     {

@@ -23,25 +23,71 @@ public sealed class ApiAuthorizationTests(ApiApp app)
             data.Add(DemoUsers.Trainer, "GET", path, HttpStatusCode.OK);
             data.Add(DemoUsers.Staff, "GET", path, HttpStatusCode.OK);
             data.Add(DemoUsers.Manager, "GET", path, HttpStatusCode.OK);
+            data.Add(DemoUsers.Maya, "GET", path, HttpStatusCode.Forbidden); // members use /api/me
         }
         foreach (var path in writes)
         {
             data.Add(Anonymous, "POST", path, HttpStatusCode.Unauthorized);
             data.Add(DemoUsers.Trainer, "POST", path, HttpStatusCode.Forbidden);
+            data.Add(DemoUsers.Maya, "POST", path, HttpStatusCode.Forbidden);
         }
         return data;
     }
+
+    /// <summary>
+    /// The members' endpoints: only a member's login opens them; staff logins have no client to act for. Paths with
+    /// an id name Maya's family pack: Maya owns it, Leo is authorized on it, Lucas has nothing to do with it.
+    /// (What a member may write, and that another member changing an id changes nothing, is in MemberApiTests.)
+    /// </summary>
+    public static TheoryData<string, string, HttpStatusCode> MemberMatrix()
+    {
+        var data = new TheoryData<string, string, HttpStatusCode>();
+        string[] own = ["/api/me", "/api/me/packages", "/api/me/invitations", "/api/me/bookings", "/api/me/bookings?past=true", "/api/me/notifications",
+            "/api/me/locations", "/api/me/sessions?day={today}&locationId=1", "/api/me/credit-sources?sessionId={session}"];
+        foreach (var path in own.Append("/api/me/packages/{pack}/sharing").Append("/api/me/packages/{pack}/visits"))
+        {
+            data.Add(Anonymous, path, HttpStatusCode.Unauthorized);
+            data.Add(DemoUsers.Trainer, path, HttpStatusCode.Forbidden);
+            data.Add(DemoUsers.Staff, path, HttpStatusCode.Forbidden);
+            data.Add(DemoUsers.Manager, path, HttpStatusCode.Forbidden);
+            data.Add(DemoUsers.Maya, path, HttpStatusCode.OK);
+        }
+        foreach (var path in own) data.Add(DemoUsers.Lucas, path, HttpStatusCode.OK);
+        data.Add(DemoUsers.Lucas, "/api/me/packages/{pack}/sharing", HttpStatusCode.Forbidden);
+        data.Add(DemoUsers.Leo, "/api/me/packages/{pack}/sharing", HttpStatusCode.Forbidden); // authorized users see the pool, not who else shares it
+        data.Add(DemoUsers.Lucas, "/api/me/packages/{pack}/visits", HttpStatusCode.Forbidden);
+        data.Add(DemoUsers.Leo, "/api/me/packages/{pack}/visits", HttpStatusCode.OK);
+        data.Add(DemoUsers.Maya, "/api/me/packages/999999/sharing", HttpStatusCode.NotFound);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(MemberMatrix))]
+    public async Task Each_member_endpoint_answers_by_who_calls_it(string user, string path, HttpStatusCode expected)
+    {
+        var client = await app.AsAsync(user == Anonymous ? null : user);
+        var url = await ResolveAsync(path);
+
+        var response = await client.GetAsync(url);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected != HttpStatusCode.OK) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<string> ResolveAsync(string path) => path
+        .Replace("{client}", (await app.ClientIdAsync("CP100001")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{purchase}", (await app.PurchaseIdAsync("CP100001", "20-Class Family Pack")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{pack}", (await app.PurchaseIdAsync("CP100001", "20-Class Family Pack")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{booking}", "1", StringComparison.Ordinal)
+        .Replace("{today}", DateOnly.FromDateTime(DateTime.Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{session}", (await app.SessionIdAsync("HIIT 45", 3)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     [Theory]
     [MemberData(nameof(Matrix))]
     public async Task Each_endpoint_answers_by_role(string user, string method, string path, HttpStatusCode expected)
     {
         var client = await app.AsAsync(user == Anonymous ? null : user);
-        var url = path.Replace("{client}", (await app.ClientIdAsync("CP100001")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{purchase}", (await app.PurchaseIdAsync("CP100001", "20-Class Family Pack")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{booking}", "1", StringComparison.Ordinal)
-            .Replace("{today}", DateOnly.FromDateTime(DateTime.Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{session}", (await app.SessionIdAsync("HIIT 45", 3)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var url = await ResolveAsync(path);
 
         var response = method == "GET" ? await client.GetAsync(url) : await client.PostAsJsonAsync(url, new { });
 

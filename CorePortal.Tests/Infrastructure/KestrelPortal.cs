@@ -1,8 +1,6 @@
 using System.Net;
-using CorePortal.Data;
-using Microsoft.AspNetCore.Identity;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CorePortal.Tests.Infrastructure;
 
@@ -25,33 +23,29 @@ public sealed class KestrelPortal : PortalFactory, IAsyncLifetime
         return this;
     }
 
-    /// <summary>Signs in through the sign-in form and opens the balances hub with that cookie.</summary>
+    /// <summary>
+    /// Opens the balances hub as the user: staff with the cookie of the sign-in form, members (who cannot sign in to
+    /// the portal) with a bearer token, as their app does.
+    /// </summary>
     public async Task<HubConnection> HubAsync(string email, string password = DemoUsers.Password)
     {
         var cookies = new CookieContainer();
         using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
         using var http = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl) };
+        string? token = null;
         var response = await PostLoginAsync(http, email, password);
-        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode}");
-        var connection = new HubConnectionBuilder().WithUrl($"{BaseUrl}/hubs/balances", o => o.Cookies = cookies).Build();
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+            if (!login.IsSuccessStatusCode) throw new InvalidOperationException($"Sign-in as {email} failed: {(int)login.StatusCode}");
+            token = (await login.Content.ReadFromJsonAsync<Api.TokenResponse>())!.AccessToken;
+        }
+        var connection = new HubConnectionBuilder().WithUrl($"{BaseUrl}/hubs/balances", o =>
+        {
+            o.Cookies = cookies;
+            if (token is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+        }).Build();
         await connection.StartAsync();
         return connection;
-    }
-
-    /// <summary>A member's app login for the client, the way the members' API will create them.</summary>
-    public async Task<string> CreateMemberLoginAsync(int clientId)
-    {
-        using var scope = Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
-        var email = $"member{clientId}-{Guid.NewGuid():N}@example.com";
-        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = $"Member {clientId}", ClientId = clientId };
-        Check(await users.CreateAsync(user, DemoUsers.Password));
-        Check(await users.AddToRoleAsync(user, Roles.Member));
-        return email;
-    }
-
-    private static void Check(IdentityResult result)
-    {
-        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 }

@@ -1,8 +1,13 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using CorePortal.Data;
+using CorePortal.Features.Clients;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CorePortal.Tests.Infrastructure;
 
@@ -28,6 +33,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:Clients", GeneratedClients.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Seed:RandomSeed", RandomSeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Tests sign the demo users in many times a minute; the per-account limit is tested with its own setting.
+        builder.UseSetting("Auth:SignInsPerAccountPerMinute", "1000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
@@ -41,10 +48,63 @@ public class PortalFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>The antiforgery token of a static form page, for posting it as a browser would.</summary>
+    public static string AntiforgeryToken(string page) => Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+
+    /// <summary>The client's app login (made now, or the demo seed's), with the demo password.</summary>
+    public async Task<string> CreateMemberLoginAsync(int clientId)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        if (await users.Users.Where(u => u.ClientId == clientId).Select(u => u.Email).FirstOrDefaultAsync() is { } seeded) return seeded; // one login per client
+        var email = $"member{clientId}-{Guid.NewGuid():N}@example.com";
+        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = $"Member {clientId}", ClientId = clientId };
+        Check(await users.CreateAsync(user, DemoUsers.Password));
+        Check(await users.AddToRoleAsync(user, Roles.Member));
+        return email;
+    }
+
+    /// <summary>A new client of the demo studio, with a unique email and barcode.</summary>
+    public async Task<Client> NewClientAsync(string first, string last)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var client = new Client
+        {
+            FirstName = first, LastName = last, Email = $"{first}.{last}.{unique}@example.com".ToLowerInvariant(), Phone = "555-0199",
+            Barcode = $"T{unique}", HomeLocationId = await db.Locations.Select(l => l.Id).FirstAsync(),
+        };
+        ClientSearchKeys.Apply(client);
+        db.Clients.Add(client);
+        await db.SaveChangesAsync();
+        return client;
+    }
+
+    // The outbox worker sends in the background after a write pokes it; wait for its file, up to a deadline.
+    public async Task<MimeKit.MimeMessage> WaitForMailAsync(string to)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Directory.Exists(MailPickupFolder)
+                ? Directory.GetFiles(MailPickupFolder, "*.eml").Select(f => MimeKit.MimeMessage.Load(f)).FirstOrDefault(m => m.To.Mailboxes.Any(a => a.Address == to))
+                : null;
+            if (found is not null) return found;
+            await timer.WaitForNextTickAsync();
+        }
+        throw new TimeoutException($"No mail to {to} reached {MailPickupFolder}.");
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+    }
+
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
     {
-        var form = await client.GetStringAsync("/login");
-        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = AntiforgeryToken(await client.GetStringAsync("/login"));
         return await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login",
@@ -69,4 +129,9 @@ public static class DemoUsers
     public const string Manager = "manager@demo.studio";
     public const string Staff = "staff@demo.studio";
     public const string Trainer = "trainer@demo.studio";
+    /// <summary>Members' app logins of the demo seed: Maya owns the family pack, Leo accepted it, Ivy is invited, Lucas has nothing.</summary>
+    public const string Maya = "maya.chen@example.com";
+    public const string Leo = "leo.chen@example.com";
+    public const string Ivy = "ivy.chen@example.com";
+    public const string Lucas = "lucas.silva@example.com";
 }

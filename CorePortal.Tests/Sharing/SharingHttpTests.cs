@@ -48,7 +48,7 @@ public sealed partial class SharingHttpTests(PortalFactory app) : IClassFixture<
             Assert.True(sale.Succeeded, sale.Message);
         }
 
-        var mail = await WaitForMailAsync("lucas.silva@example.com");
+        var mail = await app.WaitForMailAsync("lucas.silva@example.com");
         Assert.StartsWith("Amara Diallo has shared 20-Class Family Pack with you for use at Downtown Studio.", mail.TextBody, StringComparison.Ordinal);
         var path = new Uri(Link().Match(mail.TextBody ?? "").Value).AbsolutePath;
 
@@ -58,7 +58,7 @@ public sealed partial class SharingHttpTests(PortalFactory app) : IClassFixture<
         var answer = await anonymous.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "invitation",
-            ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
+            ["__RequestVerificationToken"] = PortalFactory.AntiforgeryToken(page),
             ["Choice"] = "accept",
         }));
         Assert.Contains("Lucas Silva can now book with 20-Class Family Pack.", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public sealed partial class SharingHttpTests(PortalFactory app) : IClassFixture<
         Assert.Equal(HttpStatusCode.Forbidden, (await trainer.PostAsJsonAsync($"/api/purchases/{mayaPack}/shares", new { ClientId = daniel })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync($"/api/purchases/{mayaPack}/shares", new { ClientId = daniel })).StatusCode);
         var full = await staff.PostAsJsonAsync($"/api/purchases/{mayaPack}/shares", new { ClientId = sofia });
-        Assert.Equal(HttpStatusCode.BadRequest, full.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, full.StatusCode);
         Assert.Contains("All 3 sharing places are taken.", await full.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var shared = await trainer.GetFromJsonAsync<List<SharedWithMeView>>($"/api/clients/{leo}/shared-packages");
@@ -93,25 +93,6 @@ public sealed partial class SharingHttpTests(PortalFactory app) : IClassFixture<
         return (pack, await ClientAsync("CP100004"), await ClientAsync("CP100005"), await ClientAsync("CP100002"));
     }
 
-    // The outbox worker sends in the background after the sale pokes it; wait for its file, up to a deadline.
-    private async Task<MimeKit.MimeMessage> WaitForMailAsync(string to)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = Directory.Exists(app.MailPickupFolder)
-                ? Directory.GetFiles(app.MailPickupFolder, "*.eml").Select(f => MimeKit.MimeMessage.Load(f)).FirstOrDefault(m => m.To.Mailboxes.Any(a => a.Address == to))
-                : null;
-            if (found is not null) return found;
-            await timer.WaitForNextTickAsync();
-        }
-        throw new TimeoutException($"No mail to {to} reached {app.MailPickupFolder}.");
-    }
-
     [GeneratedRegex(@"http\S+/invitations/[A-Za-z0-9_-]+")]
     private static partial Regex Link();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }

@@ -17,7 +17,7 @@ public sealed class SharingServiceTests : IDisposable
         Assert.True((await sharing.AddShareAsync(Users.Staff, purchaseId, _studio["Noah Park"])).Succeeded);
 
         var fourth = await sharing.AddShareAsync(Users.Staff, purchaseId, _studio["Zoe Park"]);
-        Assert.Equal(Outcome.Invalid, fourth.Outcome);
+        Assert.Equal(Outcome.Conflict, fourth.Outcome); // 409 over the API: the limit is reached
         Assert.Equal("All 3 sharing places are taken. Remove someone to free a place.", fourth.Message);
 
         var ivy = await ShareIdAsync(purchaseId, "Ivy Chen");

@@ -89,7 +89,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             e.HasOne(s => s.Client).WithMany().OnDelete(DeleteBehavior.Restrict);
         });
 
-        builder.Entity<StaffUser>().HasIndex(u => u.ClientId);
+        builder.Entity<StaffUser>().HasIndex(u => u.ClientId).IsUnique(); // one app login per client
+        builder.Entity<StaffUser>().HasIndex(u => u.ActivationTokenHash);
 
         // Sharing: the outbox is read by status and due time; feeds and history by their owner.
         builder.Entity<OutboxMessage>(e =>

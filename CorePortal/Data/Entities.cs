@@ -190,6 +190,10 @@ public sealed class StaffUser : IdentityUser
     /// <summary>Set for a member's app login: the client record it belongs to.</summary>
     public int? ClientId { get; set; }
     public bool IsDisabled { get; set; }
+    /// <summary>A member's app invitation: when it was sent, and the hash of the single-use link that sets the password.</summary>
+    public DateTime? InvitedAtUtc { get; set; }
+    [MaxLength(64)] public string? ActivationTokenHash { get; set; }
+    public DateTime? ActivationExpiresAtUtc { get; set; }
 }
 
 public static class Roles

@@ -16,6 +16,8 @@ public sealed class OutboxMessage
     public OutboxChannel Channel { get; set; }
     public int ClientId { get; set; }
     public int? PurchaseShareId { get; set; }
+    /// <summary>Set for an app invitation: the member login whose set-password link the mail carries.</summary>
+    [MaxLength(450)] public string? MemberLoginId { get; set; }
     [MaxLength(200)] public required string Recipient { get; set; }
     [MaxLength(300)] public required string Subject { get; set; }
     [MaxLength(4000)] public required string Body { get; set; }

@@ -31,6 +31,8 @@ public static class FeatureSetup
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();
         services.AddScoped<Notifications.NotificationService>();
+        services.AddScoped<Members.MemberAccountService>();
+        services.AddScoped<Members.MemberQueries>();
         services.AddOptions<Notifications.SmtpOptions>().BindConfiguration(Notifications.SmtpOptions.Section);
         services.AddSingleton<Notifications.MailSender>();
         services.AddSingleton<Notifications.IPushSender, Notifications.FeedPushSender>();

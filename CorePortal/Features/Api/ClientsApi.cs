@@ -9,7 +9,16 @@ public sealed record ApiPeriod(int Id, DateOnly StartsOn, DateOnly EndsOn, int U
 
 /// <summary>A purchase the client owns or shares in; <c>Max</c> and <c>Remaining</c> are null for unlimited credits.</summary>
 public sealed record ApiPurchase(int Id, string Kind, string Name, string Location, int OwnerClientId, string OwnerName,
-    DateOnly StartsOn, DateOnly EndsOn, bool IsShared, bool IsActive, IReadOnlyList<ApiPeriod> Periods);
+    DateOnly StartsOn, DateOnly EndsOn, bool IsShared, bool IsActive, IReadOnlyList<ApiPeriod> Periods)
+{
+    public static ApiPurchase From(PurchaseCard p) => new(p.Id, p.Kind.ToString(), p.Name, p.Location, p.OwnerClientId, p.OwnerName,
+        p.StartsOn, p.EndsOn, p.IsSharedWithClient, p.IsActive,
+        [.. p.Periods.Select(r => new ApiPeriod(r.Id, r.StartsOn, r.EndsOn, r.Used, r.Max, r.Remaining, r.Version, r.IsCurrent))]);
+
+    /// <summary>The client's own purchases, then those shared with them and accepted.</summary>
+    public static async Task<List<ApiPurchase>> OfClientAsync(CreditReadService credits, int clientId, CancellationToken ct) =>
+        [.. (await credits.PurchasesAsync(clientId, ct)).Concat(await credits.SharedWithAsync(clientId, ct)).Select(From)];
+}
 
 /// <summary>Client search, profile and balances for the studio team.</summary>
 public static class ClientsApi
@@ -27,10 +36,7 @@ public static class ClientsApi
         clients.MapGet("/{clientId:int}/credits", async (int clientId, CreditReadService credits, CancellationToken ct) =>
         {
             if (await credits.ProfileAsync(clientId, ct) is null) return ApiResults.NotFound("No client has that id.");
-            var purchases = (await credits.PurchasesAsync(clientId, ct)).Concat(await credits.SharedWithAsync(clientId, ct));
-            return Results.Ok(purchases.Select(p => new ApiPurchase(p.Id, p.Kind.ToString(), p.Name, p.Location, p.OwnerClientId, p.OwnerName,
-                p.StartsOn, p.EndsOn, p.IsSharedWithClient, p.IsActive,
-                [.. p.Periods.Select(r => new ApiPeriod(r.Id, r.StartsOn, r.EndsOn, r.Used, r.Max, r.Remaining, r.Version, r.IsCurrent))])).ToList());
+            return Results.Ok(await ApiPurchase.OfClientAsync(credits, clientId, ct));
         });
     }
 }

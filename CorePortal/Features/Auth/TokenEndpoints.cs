@@ -39,6 +39,7 @@ public static class TokenEndpoints
             {
                 SignInOutcome.Succeeded => Results.Empty,
                 SignInOutcome.LockedOut => Results.Problem("Too many failed attempts: this account is locked for a while.", statusCode: StatusCodes.Status401Unauthorized),
+                SignInOutcome.TooManyAttempts => Results.Problem("Too many sign-in attempts for this account. Wait a minute and try again.", statusCode: StatusCodes.Status429TooManyRequests),
                 _ => Results.Problem("That email and password do not match.", statusCode: StatusCodes.Status401Unauthorized),
             });
 

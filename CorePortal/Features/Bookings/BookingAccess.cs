@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Sharing;
 
 namespace CorePortal.Features.Bookings;
 
@@ -11,15 +11,13 @@ namespace CorePortal.Features.Bookings;
 /// </summary>
 public static class BookingAccess
 {
-    public static bool MayBookFor(ClaimsPrincipal user, int clientId) => user.CanEditCredits() || IsClient(user, clientId);
+    public static bool MayBookFor(ClaimsPrincipal user, int clientId) => user.CanEditCredits() || user.IsClient(clientId);
 
     /// <summary>Reading balances and history: the whole studio team (Trainers included), or the client themself.</summary>
-    public static bool MayViewFor(ClaimsPrincipal user, int clientId) => IsStudioTeam(user) || IsClient(user, clientId);
+    public static bool MayViewFor(ClaimsPrincipal user, int clientId) => user.CanSeeClient(clientId);
 
     public static bool IsStudioTeam(ClaimsPrincipal user) => Roles.StaffRoles.Any(user.IsInRole);
 
-    public static int? ClientIdOf(ClaimsPrincipal user) =>
-        int.TryParse(user.FindFirstValue(PortalClaimsFactory.ClientIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-
-    private static bool IsClient(ClaimsPrincipal user, int clientId) => ClientIdOf(user) == clientId;
+    /// <summary>The client a member's app login belongs to; null for staff logins.</summary>
+    public static int? ClientIdOf(ClaimsPrincipal user) => user.IsInRole(Roles.Member) ? user.ClientId() : null;
 }

@@ -9,17 +9,15 @@ namespace CorePortal.Features.Live;
 public sealed class ListenerAccessService(IDbContextFactory<CoreDbContext> dbFactory)
 {
     public bool MayListenToClient(ClaimsPrincipal user, int clientId) =>
-        BookingAccess.IsStudioTeam(user) || (IsMember(user) && BookingAccess.ClientIdOf(user) == clientId);
+        BookingAccess.IsStudioTeam(user) || BookingAccess.ClientIdOf(user) == clientId;
 
     /// <summary>A member may listen to a purchase they own or hold an accepted share on, checked in the database.</summary>
     public async Task<bool> MayListenToPurchaseAsync(ClaimsPrincipal user, int purchaseId, CancellationToken ct = default)
     {
         if (BookingAccess.IsStudioTeam(user)) return true;
-        if (!IsMember(user) || BookingAccess.ClientIdOf(user) is not { } clientId) return false;
+        if (BookingAccess.ClientIdOf(user) is not { } clientId) return false;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Purchases.AnyAsync(p => p.Id == purchaseId && p.OwnerClientId == clientId, ct)
             || await db.PurchaseShares.AnyAsync(s => s.PurchaseId == purchaseId && s.ClientId == clientId && s.Status == ShareStatus.Accepted, ct);
     }
-
-    private static bool IsMember(ClaimsPrincipal user) => user.IsInRole(Roles.Member);
 }

@@ -60,6 +60,16 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
                     }
                     body += $"\n\nAccept or decline: {link}\n";
                 }
+                else if (message.MemberLoginId is { } loginId)
+                {
+                    if (await ActivationLinkAsync(db, loginId, now, ct) is not { } link)
+                    {
+                        message.Status = OutboxStatus.Cancelled;
+                        message.LastError = "The app login was activated or disabled before the invitation was sent.";
+                        return false;
+                    }
+                    body += $"\n\nChoose your password (the link works once, for {TokenLifetime.TotalDays:0} days): {link}\n";
+                }
                 await mail.SendAsync(message.Recipient, message.Subject, body, ct);
             }
             message.Status = OutboxStatus.Sent;
@@ -77,17 +87,31 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
         }
     }
 
-    // The token is made when the mail leaves, so the database only ever holds its hash.
+    // Tokens are made when the mail leaves, so the database only ever holds their hash.
     private async Task<string?> InvitationLinkAsync(CoreDbContext db, int shareId, DateTime now, CancellationToken ct)
     {
         var share = await db.PurchaseShares.SingleOrDefaultAsync(s => s.Id == shareId, ct);
         if (share is null || share.Status != ShareStatus.Pending) return null;
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = NewToken();
         share.TokenHash = HashToken(token);
         share.TokenExpiresAtUtc = now + TokenLifetime;
         await db.SaveChangesAsync(ct);
         return $"{mail.PublicBaseUrl}/invitations/{token}";
     }
+
+    // A newer invitation replaces the link of an older one: only the last mail's link works.
+    private async Task<string?> ActivationLinkAsync(CoreDbContext db, string loginId, DateTime now, CancellationToken ct)
+    {
+        var login = await db.Users.SingleOrDefaultAsync(u => u.Id == loginId, ct);
+        if (login is null || login.PasswordHash is not null || login.IsDisabled) return null;
+        var token = NewToken();
+        login.ActivationTokenHash = HashToken(token);
+        login.ActivationExpiresAtUtc = now + TokenLifetime;
+        await db.SaveChangesAsync(ct);
+        return $"{mail.PublicBaseUrl}/app/activate/{token}";
+    }
+
+    private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static string HashToken(string token) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 }

@@ -24,6 +24,7 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
         foreach (var u in fixtures.Staff.Users)
             await AddUserAsync(u, fixtures.Staff.DemoPassword);
         await SeedStudioAsync(fixtures, ct);
+        await AddMemberLoginsAsync(fixtures.Staff, ct);
         if (options.Clients > 0)
             await new BulkSeeder(dbFactory, clock).AddClientsAsync(options.Clients, options.RandomSeed, progress, ct);
         log.LogInformation("Seeded the demo studio with {Count} generated clients", options.Clients);
@@ -42,6 +43,18 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
         var user = new StaffUser { UserName = u.Email, Email = u.Email, EmailConfirmed = true, DisplayName = u.Name };
         Check(await users.CreateAsync(user, password));
         Check(await users.AddToRoleAsync(user, u.Role));
+    }
+
+    private async Task AddMemberLoginsAsync(StaffFile staff, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        foreach (var barcode in staff.Members ?? [])
+        {
+            var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Barcode == barcode, ct);
+            var user = new StaffUser { UserName = client.Email, Email = client.Email, EmailConfirmed = true, DisplayName = client.FullName, ClientId = client.Id };
+            Check(await users.CreateAsync(user, staff.DemoPassword));
+            Check(await users.AddToRoleAsync(user, Roles.Member));
+        }
     }
 
     private async Task SeedStudioAsync(SeedFixtures f, CancellationToken ct)

@@ -9,7 +9,8 @@ public sealed record LocationFixture(string Key, string Name);
 public sealed record CatalogFixture(string Key, CatalogKind Kind, string Name, decimal Price, string Location, int? CreditsPerPeriod,
     int ValidityDays, PeriodUnit PeriodUnit, int PeriodCount, bool AllowSharing, int? SharingLimit);
 public sealed record StaffFixture(string Email, string Name, string Role);
-public sealed record StaffFile(string DemoPassword, List<StaffFixture> Users);
+/// <summary>Members: barcodes of demo clients that get an app login with their own email and the demo password.</summary>
+public sealed record StaffFile(string DemoPassword, List<StaffFixture> Users, List<string>? Members);
 public sealed record SessionFixture(string Key, string Name, string Location, string Trainer, TimeOnly Time, int Duration, int Capacity, List<int> DayOffsets);
 public sealed record ShareFixture(string Barcode, ShareStatus Status);
 public sealed record VisitFixture(string Session, string UsedBy, BookingStatus Status);

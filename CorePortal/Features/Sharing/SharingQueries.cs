@@ -44,6 +44,13 @@ public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, T
             p.SharingTermsNote, Compare(p.AllowSharing, p.SharingLimit, p.ItemSharing, p.ItemLimit), Math.Max(0, (p.SharingLimit ?? 0) - holding), users, history);
     }
 
+    /// <summary>The client who owns the purchase, or null when there is no such purchase.</summary>
+    public async Task<int?> OwnerOfAsync(int purchaseId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Purchases.Where(p => p.Id == purchaseId).Select(p => (int?)p.OwnerClientId).FirstOrDefaultAsync(ct);
+    }
+
     /// <summary>Purchases other clients have shared with this one, with the pool's balance in the current time frame.</summary>
     public async Task<List<SharedWithMeView>> SharedWithClientAsync(int clientId, CancellationToken ct = default)
     {

@@ -32,7 +32,9 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
             .Where(s => s.PurchaseId == purchaseId && (s.Status == ShareStatus.Pending || s.Status == ShareStatus.Accepted))
             .Select(s => s.ClientId).ToListAsync(ct);
         if (ShareInvitations.Refusal(purchase.AllowSharing, purchase.SharingLimit, purchase.OwnerClientId, holding, [clientId]) is { } refusal)
-            return ServiceResult.Invalid(ShareInvitations.ClientsField, refusal);
+            return purchase.AllowSharing && holding.Count >= purchase.SharingLimit
+                ? ServiceResult.Conflict(refusal) // the limit is reached: a state of the purchase, not bad input
+                : ServiceResult.Invalid(ShareInvitations.ClientsField, refusal);
 
         var names = new InvitationNames(purchase.OwnerClient!.FullName, purchase.Name, purchase.Location!.Name);
         await ShareInvitations.InviteAsync(db, purchaseId, client, names, user.ActorName(), Now(), ct);

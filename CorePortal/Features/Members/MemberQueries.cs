@@ -1,0 +1,50 @@
+using CorePortal.Data;
+using CorePortal.Features.Bookings;
+using CorePortal.Features.Clients;
+using Microsoft.EntityFrameworkCore;
+
+namespace CorePortal.Features.Members;
+
+/// <summary>One of the member's bookings, with the package it used (theirs or shared with them).</summary>
+public sealed record MemberBooking(int BookingId, int SessionId, string Session, DateTime StartsAt, string Location, string Trainer,
+    BookingStatus Status, int PurchaseId, string PurchaseName, string PurchaseOwner)
+{
+    public string StatusText => SessionLabel.StatusText(Status);
+}
+
+public sealed record MemberBookingPage(IReadOnlyList<MemberBooking> Items, int TotalCount);
+
+/// <summary>The reads only the members' app needs; everything else goes through the services the portal uses.</summary>
+public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
+{
+    public const int MaxPageSize = 100;
+
+    /// <summary>The client's bookings: upcoming ones soonest first, or past ones newest first.</summary>
+    public async Task<MemberBookingPage> BookingsAsync(int clientId, bool upcoming, int page, int pageSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetLocalNow().DateTime;
+        var mine = db.Bookings.AsNoTracking().Where(b => b.ClientId == clientId);
+        mine = upcoming ? mine.Where(b => b.Session!.StartsAt >= now) : mine.Where(b => b.Session!.StartsAt < now);
+        var ordered = upcoming ? mine.OrderBy(b => b.Session!.StartsAt).ThenBy(b => b.Id) : mine.OrderByDescending(b => b.Session!.StartsAt).ThenByDescending(b => b.Id);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var total = await mine.CountAsync(ct);
+        var rows = await ordered.Skip(Math.Max(0, page) * pageSize).Take(pageSize)
+            .Select(b => new MemberBooking(b.Id, b.SessionId, b.Session!.Name, b.Session.StartsAt, b.Session.Location!.Name, b.Session.Trainer,
+                b.Status, b.PurchaseId, b.Purchase!.Name, b.Purchase.OwnerClient!.FirstName + " " + b.Purchase.OwnerClient.LastName))
+            .ToListAsync(ct);
+        return new MemberBookingPage(rows, total);
+    }
+
+    /// <summary>The client a member names to share with: an exact email (any case) or an exact barcode.</summary>
+    public async Task<int?> FindClientAsync(string? emailOrBarcode, CancellationToken ct = default)
+    {
+        var text = emailOrBarcode?.Trim();
+        if (string.IsNullOrEmpty(text)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var clients = db.Clients.AsNoTracking();
+        var emailKey = ClientSearchKeys.Text(text);
+        clients = text.Contains('@', StringComparison.Ordinal) ? clients.Where(c => c.EmailKey == emailKey) : clients.Where(c => c.Barcode == text);
+        return await clients.Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+    }
+}
