@@ -31,8 +31,10 @@ public sealed class Client
     public string FullName => $"{FirstName} {LastName}";
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CatalogKind>))]
 public enum CatalogKind { Package = 0, Membership = 1 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PeriodUnit>))]
 public enum PeriodUnit { Week = 0, Month = 1 }
 
 /// <summary>A package or membership as sold; its terms are copied onto each purchase at the time of sale.</summary>

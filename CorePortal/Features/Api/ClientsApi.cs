@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Clients;
 using CorePortal.Features.Common;
@@ -11,7 +12,7 @@ public sealed record ApiPeriod(int Id, DateOnly StartsOn, DateOnly EndsOn, int U
 public sealed record ApiPurchase(int Id, string Kind, string Name, string Location, int OwnerClientId, string OwnerName,
     DateOnly StartsOn, DateOnly EndsOn, bool IsShared, bool IsActive, IReadOnlyList<ApiPeriod> Periods);
 
-/// <summary>Client search, profile and balances for the studio team.</summary>
+/// <summary>Client search, profile and balances for the studio team; new and edited clients for Staff.</summary>
 public static class ClientsApi
 {
     public static void MapClientsApi(this RouteGroupBuilder api)
@@ -32,5 +33,14 @@ public static class ClientsApi
                 p.StartsOn, p.EndsOn, p.IsSharedWithClient, p.IsActive,
                 [.. p.Periods.Select(r => new ApiPeriod(r.Id, r.StartsOn, r.EndsOn, r.Used, r.Max, r.Remaining, r.Version, r.IsCurrent))])).ToList());
         });
+
+        // Both answer with the profile as GET /api/clients/{id} shows it; a new client without a barcode gets one.
+        clients.MapPost("/", async (ClientInput body, ClaimsPrincipal user, ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
+                await (await edits.CreateAsync(user, body, ct)).ToHttpAsync(async id => Results.Created($"/api/clients/{id}", await credits.ProfileAsync(id, ct))))
+            .RequireAuthorization(Policies.Staff);
+
+        clients.MapPut("/{clientId:int}", async (int clientId, ClientInput body, ClaimsPrincipal user, ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
+                await (await edits.UpdateAsync(user, clientId, body, ct)).ToHttpAsync(async id => Results.Ok(await credits.ProfileAsync(id, ct))))
+            .RequireAuthorization(Policies.Staff);
     }
 }

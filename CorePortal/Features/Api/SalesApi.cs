@@ -1,0 +1,25 @@
+using System.Security.Claims;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
+using CorePortal.Features.Sales;
+
+namespace CorePortal.Features.Api;
+
+/// <summary>
+/// New Sale: the items on sale, and selling one to a client with the clients to share it with (each gets a pending
+/// share and an invitation). An Idempotency-Key is not honoured here: a purchase has no request-key column yet.
+/// </summary>
+public static class SalesApi
+{
+    public static void MapSalesApi(this RouteGroupBuilder api)
+    {
+        var sales = api.MapGroup("/sales").WithTags("Sales").RequireAuthorization(Policies.Staff);
+
+        sales.MapGet("/items", (SaleService sale, CancellationToken ct) => sale.ItemsAsync(ct));
+
+        // The new purchase appears among the owner's credits, hence the Location.
+        sales.MapPost("/", async (SaleRequest body, ClaimsPrincipal user, SaleService sale, CancellationToken ct) =>
+            (await sale.CheckoutAsync(user, body with { SharedClientIds = body.SharedClientIds ?? [] }, ct))
+                .ToHttp(receipt => Results.Created($"/api/clients/{receipt.OwnerClientId}/credits", receipt)));
+    }
+}
