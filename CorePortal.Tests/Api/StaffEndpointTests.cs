@@ -36,6 +36,19 @@ public sealed class StaffEndpointTests(ApiApp app)
     }
 
     [Fact]
+    public async Task A_new_client_sent_twice_with_one_Idempotency_Key_is_added_once()
+    {
+        var staff = await app.AsAsync(DemoUsers.Staff);
+
+        var first = await PostAsync(staff, "/api/clients", NewClient("Ida", "Twiceton"), "key-ida-twiceton");
+        var second = await PostAsync(staff, "/api/clients", NewClient("Ida", "Twiceton"), "key-ida-twiceton");
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        Assert.Equal((await first.Content.ReadFromJsonAsync<Profile>())!.Id, (await second.Content.ReadFromJsonAsync<Profile>())!.Id);
+        Assert.Equal(["Ida Twiceton"], await SearchNamesAsync(staff, "ida twice"));
+    }
+
+    [Fact]
     public async Task A_client_without_names_and_with_a_bad_email_is_a_400_naming_the_fields()
     {
         var response = await (await app.AsAsync(DemoUsers.Staff)).PostAsJsonAsync("/api/clients", new { firstName = " ", email = "not-an-email", homeLocationId = 1 });
@@ -155,6 +168,23 @@ public sealed class StaffEndpointTests(ApiApp app)
     }
 
     [Fact]
+    public async Task A_sale_sent_twice_with_one_Idempotency_Key_sells_once()
+    {
+        var staff = await app.AsAsync(DemoUsers.Staff);
+        var owner = await CreateClientAsync(staff, "Otto", "Retrysale");
+        var body = new { catalogItemId = await app.CatalogItemIdAsync("10-Class Pack"), ownerClientId = owner.Id };
+
+        var first = await PostAsync(staff, "/api/sales", body, "key-otto-ten-pack");
+        var second = await PostAsync(staff, "/api/sales", body, "key-otto-ten-pack");
+        var otherOwner = await PostAsync(staff, "/api/sales", body with { ownerClientId = (await CreateClientAsync(staff, "Opal", "Retrysale")).Id }, "key-otto-ten-pack");
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Conflict), (first.StatusCode, second.StatusCode, otherOwner.StatusCode));
+        var (a, b) = ((await first.Content.ReadFromJsonAsync<SaleReceipt>())!, (await second.Content.ReadFromJsonAsync<SaleReceipt>())!);
+        Assert.Equal(a.PurchaseId, b.PurchaseId);
+        Assert.Single((await staff.GetFromJsonAsync<List<JsonElement>>($"/api/clients/{owner.Id}/credits"))!);
+    }
+
+    [Fact]
     public async Task A_sale_without_an_item_is_a_400_naming_the_field()
     {
         var staff = await app.AsAsync(DemoUsers.Staff);
@@ -226,6 +256,13 @@ public sealed class StaffEndpointTests(ApiApp app)
         var response = await staff.PostAsJsonAsync("/api/clients", NewClient(first, last));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<Profile>())!;
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return client.SendAsync(request);
     }
 
     private static async Task<List<string>> SearchNamesAsync(HttpClient client, string query)

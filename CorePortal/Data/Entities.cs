@@ -28,6 +28,9 @@ public sealed class Client
     [MaxLength(40)] public string PhoneDigits { get; set; } = "";
     [MaxLength(40)] public string PhoneDigitsReversed { get; set; } = "";
 
+    /// <summary>The Idempotency-Key of the API request that added the client: a retry returns this client.</summary>
+    [MaxLength(100)] public string? RequestKey { get; set; }
+
     public string FullName => $"{FirstName} {LastName}";
 }
 
@@ -87,6 +90,8 @@ public sealed class Purchase
     public DateOnly StartsOn { get; set; }
     public DateOnly EndsOn { get; set; }
     public PurchaseStatus Status { get; set; }
+    /// <summary>The Idempotency-Key of the API request that made the sale: a retry returns this purchase.</summary>
+    [MaxLength(100)] public string? RequestKey { get; set; }
 
     public List<CreditPeriod> Periods { get; set; } = [];
 }

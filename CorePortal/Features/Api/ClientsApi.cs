@@ -3,6 +3,7 @@ using CorePortal.Features.Auth;
 using CorePortal.Features.Clients;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CorePortal.Features.Api;
 
@@ -35,12 +36,16 @@ public static class ClientsApi
         });
 
         // Both answer with the profile as GET /api/clients/{id} shows it; a new client without a barcode gets one.
-        clients.MapPost("/", async (ClientInput body, ClaimsPrincipal user, ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
-                await (await edits.CreateAsync(user, body, ct)).ToHttpAsync(async id => Results.Created($"/api/clients/{id}", await credits.ProfileAsync(id, ct))))
+        // A retried POST with the same Idempotency-Key returns the client the first one added (200).
+        clients.MapPost("/", async (ClientInput body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user,
+                ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
+                await (await edits.CreateAsync(user, body, idempotencyKey, ct)).ToHttpAsync(async saved => saved.Replayed
+                    ? Results.Ok(await credits.ProfileAsync(saved.Id, ct))
+                    : Results.Created($"/api/clients/{saved.Id}", await credits.ProfileAsync(saved.Id, ct))))
             .RequireAuthorization(Policies.Staff);
 
         clients.MapPut("/{clientId:int}", async (int clientId, ClientInput body, ClaimsPrincipal user, ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
-                await (await edits.UpdateAsync(user, clientId, body, ct)).ToHttpAsync(async id => Results.Ok(await credits.ProfileAsync(id, ct))))
+                await (await edits.UpdateAsync(user, clientId, body, ct)).ToHttpAsync(async saved => Results.Ok(await credits.ProfileAsync(saved.Id, ct))))
             .RequireAuthorization(Policies.Staff);
     }
 }

@@ -20,6 +20,9 @@ public sealed class ClientInput
     public int? HomeLocationId { get; set; }
 }
 
+/// <summary>The saved client's id. Replayed: the request key had added this client already.</summary>
+public sealed record SavedClient(int Id, bool Replayed = false);
+
 /// <summary>
 /// New and edited clients (Staff and up). Keeps the search keys in step with the fields, and barcodes unique:
 /// scanners open a profile by barcode. Emails need not be unique: a family may share one.
@@ -35,17 +38,19 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
             .FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>Adds a client; returns the new client's id.</summary>
-    public Task<ServiceResult<int>> CreateAsync(ClaimsPrincipal user, ClientInput input, CancellationToken ct = default) =>
-        SaveAsync(user, null, input, ct);
+    /// <summary>Adds a client. A request key seen before returns the client it added instead of adding another.</summary>
+    public Task<ServiceResult<SavedClient>> CreateAsync(ClaimsPrincipal user, ClientInput input, string? requestKey = null, CancellationToken ct = default) =>
+        SaveAsync(user, null, input, requestKey, ct);
 
     /// <summary>Changes a client's details. An empty barcode keeps the one the client has.</summary>
-    public Task<ServiceResult<int>> UpdateAsync(ClaimsPrincipal user, int clientId, ClientInput input, CancellationToken ct = default) =>
-        SaveAsync(user, clientId, input, ct);
+    public Task<ServiceResult<SavedClient>> UpdateAsync(ClaimsPrincipal user, int clientId, ClientInput input, CancellationToken ct = default) =>
+        SaveAsync(user, clientId, input, null, ct);
 
-    private async Task<ServiceResult<int>> SaveAsync(ClaimsPrincipal user, int? clientId, ClientInput input, CancellationToken ct)
+    private async Task<ServiceResult<SavedClient>> SaveAsync(ClaimsPrincipal user, int? clientId, ClientInput input, string? requestKey, CancellationToken ct)
     {
         if (!user.CanEditCredits()) return Fail(ServiceResult.Forbidden("Your role does not allow editing clients."));
+        requestKey = string.IsNullOrWhiteSpace(requestKey) ? null : requestKey.Trim();
+        if (requestKey is { Length: > 100 }) return Fail(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
         var barcode = Trimmed(input.Barcode).ToUpperInvariant();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var errors = Validate(input, barcode);
@@ -53,8 +58,10 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
             errors[nameof(input.HomeLocationId)] = ["Choose a home location."];
         if (errors.Count > 0) return Fail(ServiceResult.Invalid(errors));
 
-        // BEGIN IMMEDIATE: the barcode check and the save see the same table.
+        // BEGIN IMMEDIATE: the barcode and request-key checks and the save see the same table.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (requestKey is not null && await db.Clients.Where(c => c.RequestKey == requestKey).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct) is { } added)
+            return ServiceResult.Success(new SavedClient(added, Replayed: true), "This client was already added.");
         var client = clientId is { } id ? await db.Clients.SingleOrDefaultAsync(c => c.Id == id, ct) : null;
         if (clientId is not null && client is null) return Fail(ServiceResult.NotFound("No client has that id."));
         if (barcode.Length > 0 && await db.Clients.AnyAsync(c => c.Barcode == barcode && c.Id != (clientId ?? 0), ct))
@@ -62,7 +69,7 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
 
         if (client is null)
         {
-            client = new Client { FirstName = "", LastName = "", Email = "", Phone = "", Barcode = barcode.Length > 0 ? barcode : $"NEW-{Guid.NewGuid():N}" };
+            client = new Client { FirstName = "", LastName = "", Email = "", Phone = "", Barcode = barcode.Length > 0 ? barcode : $"NEW-{Guid.NewGuid():N}", RequestKey = requestKey };
             db.Clients.Add(client);
         }
         else if (barcode.Length > 0) client.Barcode = barcode;
@@ -86,7 +93,7 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
         {
             return Fail(BarcodeTaken(client.Barcode)); // backstop: the check above ran under the write lock
         }
-        return ServiceResult.Success(client.Id, $"{client.FullName} saved.");
+        return ServiceResult.Success(new SavedClient(client.Id), $"{client.FullName} saved.");
     }
 
     // The seeder's pattern; a typed-in barcode may already hold it, so step past any that is taken.
@@ -126,5 +133,5 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
     private static ServiceResult BarcodeTaken(string barcode) => new(Outcome.Conflict, $"Another client already has the barcode {barcode}.",
         new Dictionary<string, string[]> { [nameof(ClientInput.Barcode)] = [$"Another client already has the barcode {barcode}."] });
 
-    private static ServiceResult<int> Fail(ServiceResult failure) => ServiceResult.Failure<int>(failure);
+    private static ServiceResult<SavedClient> Fail(ServiceResult failure) => ServiceResult.Failure<SavedClient>(failure);
 }
