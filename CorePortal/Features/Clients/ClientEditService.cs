@@ -72,7 +72,8 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
             client = new Client { FirstName = "", LastName = "", Email = "", Phone = "", Barcode = barcode.Length > 0 ? barcode : $"NEW-{Guid.NewGuid():N}", RequestKey = requestKey };
             db.Clients.Add(client);
         }
-        else if (barcode.Length > 0) client.Barcode = barcode;
+        // Upper case as the lookups expect; an older lower-case barcode sent back unchanged stays as it is.
+        else if (barcode.Length > 0 && !string.Equals(client.Barcode, barcode, StringComparison.OrdinalIgnoreCase)) client.Barcode = barcode;
         client.FirstName = Trimmed(input.FirstName);
         client.LastName = Trimmed(input.LastName);
         client.Email = Trimmed(input.Email);
