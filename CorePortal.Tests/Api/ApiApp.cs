@@ -65,6 +65,8 @@ public sealed class ApiApp : PortalFactory
     public Task<int> PurchaseIdAsync(string barcode, string itemName) => QueryAsync(db => db.Purchases
         .Where(p => p.OwnerClient!.Barcode == barcode && p.Name == itemName).Select(p => p.Id).SingleAsync());
 
+    public Task<int> CatalogItemIdAsync(string name) => QueryAsync(db => db.CatalogItems.Where(i => i.Name == name).Select(i => i.Id).SingleAsync());
+
     /// <summary>A session of that name the given number of days from today.</summary>
     public async Task<int> SessionIdAsync(string name, int daysFromToday)
     {

@@ -80,16 +80,50 @@ public sealed class ApiAuthorizationTests(ApiApp app)
         .Replace("{pack}", (await app.PurchaseIdAsync("CP100001", "20-Class Family Pack")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
         .Replace("{booking}", "1", StringComparison.Ordinal)
         .Replace("{today}", DateOnly.FromDateTime(DateTime.Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-        .Replace("{session}", (await app.SessionIdAsync("HIIT 45", 3)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        .Replace("{session}", (await app.SessionIdAsync("HIIT 45", 3)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{item}", (await app.CatalogItemIdAsync("10-Class Pack")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    // Staff endpoints: client writes, catalog (managers only), sales, new sessions and rosters. {} is a bad body, so a
+    // caller who gets past authorization sees the service's 400, not a 2xx that changed something.
+    public static TheoryData<string, string, string, HttpStatusCode> StaffEndpointMatrix()
+    {
+        var data = new TheoryData<string, string, string, HttpStatusCode>();
+        void Add(string method, string path, HttpStatusCode trainer, HttpStatusCode staff, HttpStatusCode manager)
+        {
+            data.Add(Anonymous, method, path, HttpStatusCode.Unauthorized);
+            data.Add(DemoUsers.Trainer, method, path, trainer);
+            data.Add(DemoUsers.Staff, method, path, staff);
+            data.Add(DemoUsers.Manager, method, path, manager);
+            data.Add(DemoUsers.Maya, method, path, HttpStatusCode.Forbidden); // members use /api/me
+        }
+        const HttpStatusCode ok = HttpStatusCode.OK, bad = HttpStatusCode.BadRequest, forbidden = HttpStatusCode.Forbidden;
+        Add("POST", "/api/clients", forbidden, bad, bad);
+        Add("PUT", "/api/clients/{client}", forbidden, bad, bad);
+        Add("GET", "/api/catalog?kind=Package", forbidden, forbidden, ok);
+        Add("GET", "/api/catalog/{item}", forbidden, forbidden, ok);
+        Add("POST", "/api/catalog", forbidden, forbidden, bad);
+        Add("PUT", "/api/catalog/{item}", forbidden, forbidden, bad);
+        Add("GET", "/api/sales/items", forbidden, ok, ok);
+        Add("POST", "/api/sales", forbidden, bad, bad);
+        Add("POST", "/api/sessions", forbidden, bad, bad);
+        Add("GET", "/api/sessions/{session}/roster", ok, ok, ok);
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Matrix))]
+    [MemberData(nameof(StaffEndpointMatrix))]
     public async Task Each_endpoint_answers_by_role(string user, string method, string path, HttpStatusCode expected)
     {
         var client = await app.AsAsync(user == Anonymous ? null : user);
         var url = await ResolveAsync(path);
 
-        var response = method == "GET" ? await client.GetAsync(url) : await client.PostAsJsonAsync(url, new { });
+        var response = method switch
+        {
+            "GET" => await client.GetAsync(url),
+            "PUT" => await client.PutAsJsonAsync(url, new { }),
+            _ => await client.PostAsJsonAsync(url, new { }),
+        };
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Null(response.Headers.Location); // never a redirect to the sign-in page

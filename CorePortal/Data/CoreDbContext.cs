@@ -30,12 +30,14 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             e.HasIndex(c => c.EmailKey);
             e.HasIndex(c => c.PhoneDigits);
             e.HasIndex(c => c.PhoneDigitsReversed);
+            e.HasIndex(c => c.RequestKey).IsUnique();
             e.Ignore(c => c.FullName);
         });
 
         builder.Entity<Purchase>(e =>
         {
             e.HasIndex(p => new { p.OwnerClientId, p.EndsOn });
+            e.HasIndex(p => p.RequestKey).IsUnique();
             e.HasOne(p => p.OwnerClient).WithMany().OnDelete(DeleteBehavior.Restrict);
         });
 

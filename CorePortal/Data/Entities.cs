@@ -28,11 +28,16 @@ public sealed class Client
     [MaxLength(40)] public string PhoneDigits { get; set; } = "";
     [MaxLength(40)] public string PhoneDigitsReversed { get; set; } = "";
 
+    /// <summary>The Idempotency-Key of the API request that added the client: a retry returns this client.</summary>
+    [MaxLength(100)] public string? RequestKey { get; set; }
+
     public string FullName => $"{FirstName} {LastName}";
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CatalogKind>))]
 public enum CatalogKind { Package = 0, Membership = 1 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PeriodUnit>))]
 public enum PeriodUnit { Week = 0, Month = 1 }
 
 /// <summary>A package or membership as sold; its terms are copied onto each purchase at the time of sale.</summary>
@@ -85,6 +90,8 @@ public sealed class Purchase
     public DateOnly StartsOn { get; set; }
     public DateOnly EndsOn { get; set; }
     public PurchaseStatus Status { get; set; }
+    /// <summary>The Idempotency-Key of the API request that made the sale: a retry returns this purchase.</summary>
+    [MaxLength(100)] public string? RequestKey { get; set; }
 
     public List<CreditPeriod> Periods { get; set; } = [];
 }

@@ -11,6 +11,7 @@ public static class FeatureSetup
     {
         // Clients and credits
         services.AddScoped<ClientSearchService>();
+        services.AddScoped<ClientEditService>();
         services.AddScoped<CreditReadService>();
         services.AddScoped<CreditAdjustmentService>();
         services.AddScoped<CreditHistoryService>();

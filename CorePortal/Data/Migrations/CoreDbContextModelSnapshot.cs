@@ -178,6 +178,10 @@ namespace CorePortal.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Barcode")
@@ -194,6 +198,9 @@ namespace CorePortal.Data.Migrations
                     b.HasIndex("PhoneDigits");
 
                     b.HasIndex("PhoneDigitsReversed");
+
+                    b.HasIndex("RequestKey")
+                        .IsUnique();
 
                     b.ToTable("Clients");
                 });
@@ -440,6 +447,10 @@ namespace CorePortal.Data.Migrations
                     b.Property<long>("PriceCents")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("SharingLimit")
                         .HasColumnType("INTEGER");
 
@@ -462,6 +473,9 @@ namespace CorePortal.Data.Migrations
                     b.HasIndex("CatalogItemId");
 
                     b.HasIndex("LocationId");
+
+                    b.HasIndex("RequestKey")
+                        .IsUnique();
 
                     b.HasIndex("OwnerClientId", "EndsOn");
 

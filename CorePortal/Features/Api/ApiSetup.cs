@@ -31,6 +31,9 @@ public static class ApiSetup
         api.MapClientsApi();
         api.MapPurchasesApi();
         api.MapBookingsApi();
+        api.MapSessionsApi();
+        api.MapCatalogApi();
+        api.MapSalesApi();
 
         app.MapOpenApi().AllowAnonymous();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference().AllowAnonymous();

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Clients;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CorePortal.Features.Api;
 
@@ -20,7 +22,7 @@ public sealed record ApiPurchase(int Id, string Kind, string Name, string Locati
         [.. (await credits.PurchasesAsync(clientId, ct)).Concat(await credits.SharedWithAsync(clientId, ct)).Select(From)];
 }
 
-/// <summary>Client search, profile and balances for the studio team.</summary>
+/// <summary>Client search, profile and balances for the studio team; new and edited clients for Staff.</summary>
 public static class ClientsApi
 {
     public static void MapClientsApi(this RouteGroupBuilder api)
@@ -38,5 +40,18 @@ public static class ClientsApi
             if (await credits.ProfileAsync(clientId, ct) is null) return ApiResults.NotFound("No client has that id.");
             return Results.Ok(await ApiPurchase.OfClientAsync(credits, clientId, ct));
         });
+
+        // Both answer with the profile as GET /api/clients/{id} shows it; a new client without a barcode gets one.
+        // A retried POST with the same Idempotency-Key returns the client the first one added (200).
+        clients.MapPost("/", async (ClientInput body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user,
+                ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
+                await (await edits.CreateAsync(user, body, idempotencyKey, ct)).ToHttpAsync(async saved => saved.Replayed
+                    ? Results.Ok(await credits.ProfileAsync(saved.Id, ct))
+                    : Results.Created($"/api/clients/{saved.Id}", await credits.ProfileAsync(saved.Id, ct))))
+            .RequireAuthorization(Policies.Staff);
+
+        clients.MapPut("/{clientId:int}", async (int clientId, ClientInput body, ClaimsPrincipal user, ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
+                await (await edits.UpdateAsync(user, clientId, body, ct)).ToHttpAsync(async saved => Results.Ok(await credits.ProfileAsync(saved.Id, ct))))
+            .RequireAuthorization(Policies.Staff);
     }
 }

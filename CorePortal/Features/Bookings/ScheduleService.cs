@@ -58,8 +58,8 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
         if (!user.CanEditCredits()) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Your role does not allow creating sessions."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var errors = new Dictionary<string, string[]>();
-        var name = input.Name.Trim();
-        var trainer = input.Trainer.Trim();
+        var name = (input.Name ?? "").Trim(); // null from an API body
+        var trainer = (input.Trainer ?? "").Trim();
         if (name.Length is 0 or > 120) errors[nameof(input.Name)] = ["Enter the class name (up to 120 characters)."];
         if (trainer.Length is 0 or > 120) errors[nameof(input.Trainer)] = ["Enter the trainer (up to 120 characters)."];
         if (!await db.Locations.AnyAsync(l => l.Id == input.LocationId, ct)) errors[nameof(input.LocationId)] = ["Choose a location."];
@@ -79,11 +79,13 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
         return ServiceResult.Success(session.Id, $"{SessionLabel.Of(session.Name, session.StartsAt)} is on the schedule.");
     }
 
-    /// <summary>Everyone booked into the session, live bookings first.</summary>
+    /// <summary>Everyone booked into the session, live bookings first; not found when there is no such session.</summary>
     public async Task<ServiceResult<IReadOnlyList<RosterRow>>> RosterAsync(ClaimsPrincipal user, int sessionId, CancellationToken ct = default)
     {
         if (!BookingAccess.IsStudioTeam(user)) return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Sessions.AnyAsync(s => s.Id == sessionId, ct))
+            return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.NotFound("That session no longer exists."));
         var rows = await db.Bookings.AsNoTracking().Where(b => b.SessionId == sessionId)
             .OrderBy(b => b.Status == BookingStatus.Cancelled).ThenBy(b => b.Client!.FirstName).ThenBy(b => b.Client!.LastName)
             .Select(b => new RosterRow(b.Id, b.Client!.FirstName + " " + b.Client.LastName, b.Client.Barcode, b.Purchase!.Name, b.Status))

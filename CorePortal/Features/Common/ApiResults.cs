@@ -9,6 +9,10 @@ public static class ApiResults
     public static IResult ToHttp<T>(this ServiceResult<T> result, Func<T, IResult>? onSuccess = null) =>
         result.Succeeded ? (onSuccess ?? (v => Results.Ok(v)))(result.Value!) : Problem(result);
 
+    /// <summary>As <see cref="ToHttp{T}"/>, for an answer that reads something more, such as the saved record.</summary>
+    public static async Task<IResult> ToHttpAsync<T>(this ServiceResult<T> result, Func<T, Task<IResult>> onSuccess) =>
+        result.Succeeded ? await onSuccess(result.Value!) : Problem(result);
+
     public static IResult Problem(ServiceResult result) => result.Outcome switch
     {
         Outcome.Invalid => Results.ValidationProblem(result.Errors.ToDictionary(e => e.Key, e => e.Value), result.Message),

@@ -12,7 +12,8 @@ namespace CorePortal.Features.Sales;
 
 public sealed record SaleItemView(int Id, CatalogKind Kind, string Name, long PriceCents, string LocationName, int? CreditsPerPeriod, bool AllowSharing, int? SharingLimit);
 public sealed record SaleRequest(int? CatalogItemId, int? OwnerClientId, IReadOnlyList<int> SharedClientIds);
-public sealed record SaleReceipt(int PurchaseId, int OwnerClientId, string OwnerName, string ItemName, IReadOnlyList<string> SharedWith);
+/// <summary>What a sale ended with. Replayed: the request key had sold already, this is that sale.</summary>
+public sealed record SaleReceipt(int PurchaseId, int OwnerClientId, string OwnerName, string ItemName, IReadOnlyList<string> SharedWith, bool Replayed = false);
 
 /// <summary>New Sale: sells a package or membership to a client and shares it with the clients chosen at checkout.</summary>
 public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, OutboxSignal outbox, TimeProvider clock)
@@ -29,12 +30,17 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
     /// <summary>
     /// Writes the purchase, its time frames, their grant rows and a pending share (with its invitations in the
     /// outbox) per chosen client, all in one transaction; then tells listeners about the new balances.
+    /// A request key seen before returns the sale it made instead of selling again.
     /// </summary>
-    public async Task<ServiceResult<SaleReceipt>> CheckoutAsync(ClaimsPrincipal user, SaleRequest request, CancellationToken ct = default)
+    public async Task<ServiceResult<SaleReceipt>> CheckoutAsync(ClaimsPrincipal user, SaleRequest request, string? requestKey = null, CancellationToken ct = default)
     {
         if (!user.CanEditCredits()) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Forbidden());
+        requestKey = string.IsNullOrWhiteSpace(requestKey) ? null : requestKey.Trim();
+        if (requestKey is { Length: > 100 }) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // BEGIN IMMEDIATE: a retry waits for the first attempt to commit, then finds its purchase here.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (requestKey is not null && await ReplayAsync(db, requestKey, request.OwnerClientId, ct) is { } replay) return replay;
 
         var item = await db.CatalogItems.Include(i => i.Location).SingleOrDefaultAsync(i => i.Id == request.CatalogItemId && i.IsActive, ct);
         var owner = await db.Clients.SingleOrDefaultAsync(c => c.Id == request.OwnerClientId, ct);
@@ -52,6 +58,7 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = user.ActorName();
         var purchase = PurchaseTerms.Create(item!, owner!.Id, DateOnly.FromDateTime(clock.GetLocalNow().DateTime), now);
+        purchase.RequestKey = requestKey;
         db.Purchases.Add(purchase);
         await db.SaveChangesAsync(ct);
         db.Ledger.AddRange(PurchaseTerms.Grants(purchase, actor, now));
@@ -65,5 +72,19 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
         if (sharedIds.Count > 0) outbox.Poke();
         var sharedNames = sharedIds.Select(id => shared.Single(c => c.Id == id).FullName).ToList();
         return ServiceResult.Success(new SaleReceipt(purchase.Id, owner.Id, owner.FullName, purchase.Name, sharedNames), $"Sold {purchase.Name} to {owner.FullName}.");
+    }
+
+    private static async Task<ServiceResult<SaleReceipt>?> ReplayAsync(CoreDbContext db, string requestKey, int? ownerClientId, CancellationToken ct)
+    {
+        var original = await db.Purchases.AsNoTracking().Where(p => p.RequestKey == requestKey)
+            .Select(p => new { p.Id, p.OwnerClientId, Owner = p.OwnerClient!.FirstName + " " + p.OwnerClient.LastName, p.Name })
+            .FirstOrDefaultAsync(ct);
+        if (original is null) return null;
+        if (original.OwnerClientId != ownerClientId)
+            return ServiceResult.Failure<SaleReceipt>(ServiceResult.Conflict("This request key was already used for another sale."));
+        var shared = await db.PurchaseShares.AsNoTracking().Where(s => s.PurchaseId == original.Id).OrderBy(s => s.Id)
+            .Select(s => s.Client!.FirstName + " " + s.Client.LastName).ToListAsync(ct);
+        return ServiceResult.Success(new SaleReceipt(original.Id, original.OwnerClientId, original.Owner, original.Name, shared, Replayed: true),
+            "This sale was already made.");
     }
 }
