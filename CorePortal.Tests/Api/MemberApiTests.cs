@@ -121,6 +121,23 @@ public sealed class MemberApiTests(ApiApp app)
         Assert.Equal(BookingStatus.Cancelled, Assert.Single(bookings!.Items).Status);
     }
 
+    [Fact]
+    public async Task An_invited_member_declines_and_the_place_is_free_again()
+    {
+        var owner = await app.NewClientAsync("Dora", "Owner");
+        var invitee = await app.NewMemberAsync("Dev", "Decliner");
+        var pack = await app.SellAsync(ApiApp.FamilyPack, owner.Id, invitee.ClientId);
+        var invitation = Assert.Single((await invitee.Api.GetFromJsonAsync<List<SharedWithMeView>>("/api/me/invitations"))!);
+
+        var declined = await invitee.Api.PostAsync($"/api/me/invitations/{invitation.ShareId}/decline", null);
+        var again = await invitee.Api.PostAsync($"/api/me/invitations/{invitation.ShareId}/accept", null);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Conflict), (declined.StatusCode, again.StatusCode));
+        Assert.Contains("This invitation was already declined.", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty((await invitee.Api.GetFromJsonAsync<List<SharedWithMeView>>("/api/me/invitations"))!);
+        Assert.Equal(ShareStatus.Declined, await app.QueryAsync(db => db.PurchaseShares.Where(s => s.PurchaseId == pack).Select(s => s.Status).SingleAsync()));
+    }
+
     public static TheoryData<string, string> Tampering() => new()
     {
         { "GET", "/api/me/packages/{pack}/sharing" },
