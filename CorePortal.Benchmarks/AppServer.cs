@@ -89,16 +89,18 @@ public sealed class CommitClock : DbTransactionInterceptor
     }
 }
 
-/// <summary>How many Blazor circuits are open on the server right now.</summary>
+/// <summary>Blazor circuits opened on the server so far, and how many are open now (a closed page's circuit stays a while, retained).</summary>
 public sealed class CircuitCount
 {
-    private int _open;
+    private int _opened, _open;
+    public int Opened => Volatile.Read(ref _opened);
     public int Open => Volatile.Read(ref _open);
 
     public sealed class Handler(CircuitCount count) : CircuitHandler
     {
         public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref count._opened);
             Interlocked.Increment(ref count._open);
             return Task.CompletedTask;
         }

@@ -10,7 +10,7 @@ public static class BrowserScenarios
             return ([new ResultRow("client profile page weight", "not measured", null, null, null, "", null, BenchBrowser.Missing),
                      new ResultRow("memory per idle Blazor circuit", "not measured", null, null, null, "", null, BenchBrowser.Missing)],
                     [BenchBrowser.Missing]);
-        var rows = await PageWeightScenario.RunAsync(host, browser, options.Visits, options.ProfileOpens);
+        var rows = await PageWeightScenario.RunAsync(host, app, browser, options.Visits, options.ProfileOpens);
         var (memoryRows, failed) = await MemoryScenario.CircuitsAsync(app, browser, options.Circuits);
         rows.AddRange(memoryRows);
         return (rows, failed);

@@ -1,6 +1,13 @@
 using System.Diagnostics;
+using System.Text;
+using CorePortal.Components.Pages.Clients;
 using CorePortal.Data;
+using CorePortal.Features.Credits;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace CorePortal.Benchmarks;
@@ -15,9 +22,10 @@ public static class PageWeightScenario
 {
     private const int Warmup = 3;
 
-    public static async Task<List<ResultRow>> RunAsync(BenchHost host, BenchBrowser browser, int visits, int opens)
+    public static async Task<List<ResultRow>> RunAsync(BenchHost host, AppServer app, BenchBrowser browser, int visits, int opens)
     {
         var pool = await SeedVisitsAsync(host, visits);
+        var serverRender = await ServerRenderAsync(app, pool, opens);
         var bytes = new FrameBytes();
         var page = await browser.SignedInPageAsync("/clients", bytes.Attach);
         var card = page.GetByTestId($"purchase-{pool.PurchaseId}");
@@ -50,6 +58,7 @@ public static class PageWeightScenario
         [
             Row($"client profile, package of {Stats.N(visits)} visits", profile, $"open /clients/{{id}} to the Payment tab's package card; {how}"),
             Row($"Show Visits, {Stats.N(visits)} visits", showVisits, $"click Show Visits to its first page of 10 rows (paged on the server); {how}"),
+            serverRender,
         ];
     }
 
@@ -59,6 +68,37 @@ public static class PageWeightScenario
         var kb = samples.Select(s => s.Bytes / 1024.0).Order().ToList();
         return new ResultRow(scenario, $"{Stats.N(kb[kb.Count / 2], "F1")} KB sent (median of {samples.Count}, max {Stats.N(kb[^1], "F1")} KB)",
             Stats.Percentile(ms, 50), Stats.Percentile(ms, 95), null, "", null, note);
+    }
+
+    /// <summary>
+    /// The server's part alone: the profile's header query plus the Payment tab rendered to HTML by the app's own
+    /// services (HtmlRenderer, as static rendering does), without the circuit, the network or the browser.
+    /// </summary>
+    private static async Task<ResultRow> ServerRenderAsync(AppServer app, BookingPool pool, int times)
+    {
+        var samples = new List<double>();
+        var htmlBytes = 0;
+        var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(PaymentTab.ClientId)] = pool.ClientId });
+        for (var i = 0; i < Warmup + times; i++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await using var renderer = new HtmlRenderer(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<ILoggerFactory>());
+            var started = Stopwatch.GetTimestamp();
+            var html = await renderer.Dispatcher.InvokeAsync(async () =>
+            {
+                if (await scope.ServiceProvider.GetRequiredService<CreditReadService>().ProfileAsync(pool.ClientId) is null)
+                    throw new InvalidOperationException($"No profile for client {pool.ClientId}");
+                return (await renderer.RenderComponentAsync<PaymentTab>(parameters)).ToHtmlString();
+            });
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (!html.Contains($"purchase-{pool.PurchaseId}", StringComparison.Ordinal)) throw new InvalidOperationException("The Payment tab rendered without the package");
+            if (i < Warmup) continue;
+            samples.Add(ms);
+            htmlBytes = Encoding.UTF8.GetByteCount(html);
+        }
+        return new ResultRow("client profile, server render only", $"{Stats.N(htmlBytes / 1024.0, "F1")} KB of HTML ({samples.Count} renders)",
+            Stats.Percentile(samples, 50), Stats.Percentile(samples, 95), null, "", null,
+            "profile query + Payment tab rendered by HtmlRenderer with the app's services, in-process: the server's share of the browser figure above");
     }
 
     private static async Task<(double Ms, long Bytes)> MeasureAsync(FrameBytes bytes, Func<Task> act, Func<Task> shown)
