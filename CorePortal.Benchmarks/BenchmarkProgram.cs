@@ -5,6 +5,8 @@ namespace CorePortal.Benchmarks;
 /// <summary>`dotnet run -c Release --project CorePortal.Benchmarks -- [--clients N] [--out results.json]`</summary>
 public static class BenchmarkProgram
 {
+    private const string Usage = "[--clients N] [--out results.json] [--db path] [--listeners 200,1000] [--live-bookings 50] [--visits 2000] [--profile-opens 20] [--circuits 100]";
+
     public static async Task<int> Main(string[] args)
     {
         var options = new BenchmarkOptions();
@@ -13,10 +15,15 @@ public static class BenchmarkProgram
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             options = args[i] switch
             {
-                "--clients" => options with { Clients = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--clients" => options with { Clients = Int(value) },
                 "--out" => options with { OutFile = value },
                 "--db" => options with { DatabasePath = value },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Use: [--clients N] [--out results.json] [--db path]"),
+                "--listeners" => options with { Listeners = value.Split(',').Select(Int).ToList() },
+                "--live-bookings" => options with { LiveBookings = Int(value) },
+                "--visits" => options with { Visits = Int(value) },
+                "--profile-opens" => options with { ProfileOpens = Int(value) },
+                "--circuits" => options with { Circuits = Int(value) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Use: {Usage}"),
             };
             i++;
         }
@@ -28,4 +35,6 @@ public static class BenchmarkProgram
         foreach (var failure in report.FailedChecks) Console.Error.WriteLine($"CHECK FAILED: {failure}");
         return report.FailedChecks.Count == 0 ? 0 : 1;
     }
+
+    private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
 }

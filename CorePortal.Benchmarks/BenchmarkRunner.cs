@@ -3,7 +3,15 @@ using System.Globalization;
 
 namespace CorePortal.Benchmarks;
 
-public sealed record BenchmarkOptions(int Clients = 100_000, int SearchQueries = 200, int SearchWarmup = 20, int PoolCredits = 2_000, string? OutFile = null, string? DatabasePath = null);
+public sealed record BenchmarkOptions(int Clients = 100_000, int SearchQueries = 200, int SearchWarmup = 20, int PoolCredits = 2_000, string? OutFile = null, string? DatabasePath = null)
+{
+    /// <summary>Hub connections per live-update run; one run each.</summary>
+    public IReadOnlyList<int> Listeners { get; init; } = [200, 1_000];
+    public int LiveBookings { get; init; } = 50;
+    public int Visits { get; init; } = 2_000;
+    public int ProfileOpens { get; init; } = 20;
+    public int Circuits { get; init; } = 100;
+}
 
 /// <summary>Seeds a database at the given scale, runs the scenarios in order and collects one row each.</summary>
 public static class BenchmarkRunner
@@ -30,14 +38,17 @@ public static class BenchmarkRunner
             rows.AddRange(bookingRows);
             failed.AddRange(bookingFailures);
 
-            rows.Add(new ResultRow("live update to SignalR clients", "not measured", null, null, null, "", null,
-                "not built yet: needs the app on Kestrel and signed-in hub connections"));
-            rows.Add(new ResultRow("client profile page weight", "not measured", null, null, null, "", null, "not built yet"));
-            rows.Add(new ResultRow("memory per Blazor circuit", "not measured", null, null, null, "", null, "not built yet"));
-            using var self = Process.GetCurrentProcess();
-            self.Refresh();
-            rows.Add(new ResultRow("memory: working set after scenarios", $"{self.WorkingSet64 / (1024.0 * 1024):F0} MB", null, null, null, "", null,
-                "this process: the app's services in-process, no Kestrel or circuits"));
+            log("Live updates, page weight and memory, on the app over Kestrel ...");
+            await using (var app = AppServer.Start(path))
+            {
+                var (liveRows, liveFailures) = await LiveScenario.RunAsync(host, app, options.Listeners, options.LiveBookings);
+                rows.AddRange(liveRows);
+                failed.AddRange(liveFailures);
+                var (browserRows, browserFailures) = await BrowserScenarios.RunAsync(host, app, options);
+                rows.AddRange(browserRows);
+                failed.AddRange(browserFailures);
+                rows.Add(MemoryScenario.Process(options.Clients));
+            }
 
             return new BenchmarkReport(DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 $"{Environment.ProcessorCount} vCPU, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}", options.Clients, rows, failed);

@@ -13,7 +13,10 @@ public sealed class BenchmarkSmokeTests
     [Fact]
     public async Task Benchmark_runs_every_scenario_at_a_tiny_scale_and_its_checks_hold()
     {
-        var report = await BenchmarkRunner.RunAsync(new BenchmarkOptions(Clients: 300, SearchQueries: 20, SearchWarmup: 2, PoolCredits: 40));
+        var report = await BenchmarkRunner.RunAsync(new BenchmarkOptions(Clients: 300, SearchQueries: 20, SearchWarmup: 2, PoolCredits: 40)
+        {
+            Listeners = [5], LiveBookings = 3, Visits = 12, ProfileOpens = 2, Circuits = 3,
+        });
 
         Assert.Empty(report.FailedChecks);
         var scenarios = report.Rows.Select(r => r.Scenario).ToList();
@@ -24,8 +27,12 @@ public sealed class BenchmarkSmokeTests
             Assert.Contains($"booking {way}, 1 booker", scenarios);
             Assert.Contains($"booking {way}, 8 bookers", scenarios);
         }
-        Assert.Contains("live update to SignalR clients", scenarios);
         Assert.Contains("memory: working set after scenarios", scenarios);
+        Assert.StartsWith("15/15 received", report.Rows.Single(r => r.Scenario == "live update to 5 SignalR clients").Figure, StringComparison.Ordinal);
+        foreach (var page in new[] { "client profile, package of 12 visits", "Show Visits, 12 visits" })
+            Assert.Contains("KB sent (median of 2", report.Rows.Single(r => r.Scenario == page).Figure, StringComparison.Ordinal);
+        Assert.Contains("; 3 circuits opened on the server,", report.Rows.Single(r => r.Scenario == "memory per idle Blazor circuit").Note, StringComparison.Ordinal);
+        Assert.Contains("client profile, server render only", scenarios);
         Assert.All(report.Rows.Where(r => r.Scenario.StartsWith("booking", StringComparison.Ordinal)),
             r => Assert.StartsWith("checks ok", r.Note, StringComparison.Ordinal));
         Assert.All(report.Rows.Where(r => r.Scenario.StartsWith("search", StringComparison.Ordinal)),
