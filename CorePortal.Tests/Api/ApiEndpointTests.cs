@@ -149,7 +149,9 @@ public sealed class ApiEndpointTests(ApiApp app)
 
         foreach (var path in new[] { "/api/auth/login", "/api/auth/refresh", "/api/clients", "/api/clients/{clientId}/credits",
                      "/api/purchases/{purchaseId}/adjustments", "/api/purchases/{purchaseId}/visits", "/api/bookings", "/api/bookings/{bookingId}/cancel",
-                     "/api/sessions", "/api/clients/{clientId}/credit-sources" })
+                     "/api/sessions", "/api/clients/{clientId}/credit-sources",
+                     "/api/me/packages", "/api/me/invitations/{shareId}/accept", "/api/me/packages/{purchaseId}/shares", "/api/me/shares/{shareId}",
+                     "/api/me/bookings", "/api/me/bookings/{bookingId}/cancel", "/api/me/packages/{purchaseId}/visits", "/api/me/notifications" })
             Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
     }
 
