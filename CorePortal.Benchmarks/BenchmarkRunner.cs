@@ -29,6 +29,7 @@ public static class BenchmarkRunner
             var (bookingRows, bookingFailures) = await BookingScenario.RunAsync(host, options.PoolCredits);
             rows.AddRange(bookingRows);
             failed.AddRange(bookingFailures);
+            rows.AddRange(await ReportsScenario.RunAsync(host));
 
             rows.Add(new ResultRow("live update to SignalR clients", "not measured", null, null, null, "", null,
                 "not built yet: needs the app on Kestrel and signed-in hub connections"));
