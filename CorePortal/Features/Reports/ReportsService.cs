@@ -21,20 +21,20 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
         if (!user.IsManager()) throw new UnauthorizedAccessException("Reports are for managers.");
     }
 
-    // Periods whose dates a Validity row changed after @day: their end date as it stood then is the EndsOnAfter of their last
-    // row up to then (grants, adjustments and validity edits all record it; null if none, i.e. not granted yet).
-    private static readonly string MovedSql = $"""
+    // Periods whose dates a Validity row among the later rows changed: their end date as it stood before is the EndsOnAfter of
+    // their last earlier row (grants, adjustments and validity edits all record it; null if none, i.e. not granted yet).
+    private static string MovedSql(string laterRows) => $"""
         moved AS (
             SELECT v.PeriodId,
-                   (SELECT x.EndsOnAfter FROM Ledger x WHERE x.PeriodId = v.PeriodId AND x.AtUtc < @cutoff AND x.EndsOnAfter IS NOT NULL
+                   (SELECT x.EndsOnAfter FROM Ledger x WHERE x.PeriodId = v.PeriodId AND NOT ({laterRows}) AND x.EndsOnAfter IS NOT NULL
                     ORDER BY x.Id DESC LIMIT 1) AS EndsOn
-            FROM (SELECT PeriodId FROM Ledger WHERE Kind = {Validity} AND AtUtc >= @cutoff GROUP BY PeriodId + 0) v)
+            FROM (SELECT PeriodId FROM Ledger WHERE Kind = {Validity} AND ({laterRows}) GROUP BY PeriodId + 0) v)
         """;
 
     // Unlimited purchases running at the end of @day. A purchase's Grant rows are written with its sale (PurchaseTerms.Grants),
     // so "sold by then" is "granted by then"; the end date is the latest of its periods' ends as they stood then.
     private static readonly string UnlimitedSql = $"""
-        WITH {MovedSql},
+        WITH {MovedSql("AtUtc >= @cutoff")},
         running AS (
             SELECT u.Id AS PurchaseId, MAX(CASE WHEN m.PeriodId IS NULL THEN p.EndsOn ELSE m.EndsOn END) AS EndsOn
             FROM Purchases u JOIN CreditPeriods p ON p.PurchaseId = u.Id LEFT JOIN moved m ON m.PeriodId = p.Id
