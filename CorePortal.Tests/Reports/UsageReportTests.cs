@@ -1,11 +1,6 @@
 using Bunit;
 using CorePortal.Components.Pages.Reports;
-using CorePortal.Data;
-using CorePortal.Features.Auth;
 using CorePortal.Features.Reports;
-using CorePortal.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace CorePortal.Tests.Reports;
