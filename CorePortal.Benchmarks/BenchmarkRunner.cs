@@ -37,6 +37,7 @@ public static class BenchmarkRunner
             var (bookingRows, bookingFailures) = await BookingScenario.RunAsync(host, options.PoolCredits);
             rows.AddRange(bookingRows);
             failed.AddRange(bookingFailures);
+            rows.AddRange(await ReportsScenario.RunAsync(host));
 
             log("Live updates, page weight and memory, on the app over Kestrel ...");
             await using (var app = AppServer.Start(path))

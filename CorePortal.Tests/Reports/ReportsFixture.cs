@@ -69,7 +69,7 @@ public static class ReportsFixture
     }
 
     // The way BookingService cancels: the cached Used goes down and a CancellationRefund row of -1 explains it.
-    private static async Task RefundAsync(TestDatabase database, int periodId, TimeProvider clock)
+    public static async Task RefundAsync(TestDatabase database, int periodId, TimeProvider clock)
     {
         await using var db = database.CreateDbContext();
         var period = await db.CreditPeriods.SingleAsync(p => p.Id == periodId);

@@ -13,7 +13,7 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     private readonly ReportsService _reports;
     private readonly System.Security.Claims.ClaimsPrincipal _manager = StudioBuilder.User(Roles.Manager, "Mia Manager");
 
-    public ReportsServiceTests() => _reports = new ReportsService(_db);
+    public ReportsServiceTests() => _reports = new ReportsService(_db, _clock);
 
     public async ValueTask InitializeAsync() => await ReportsFixture.BuildAsync(_db, _clock);
 

@@ -1,35 +1,15 @@
 using Bunit;
 using CorePortal.Components.Pages.Reports;
-using CorePortal.Data;
-using CorePortal.Features.Auth;
 using CorePortal.Features.Reports;
-using CorePortal.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace CorePortal.Tests.Reports;
 
-public sealed class UsageReportTests : PortalComponentTest, IAsyncLifetime
+public sealed class UsageReportTests : ReportComponentTest
 {
     private static readonly ReportRange November = new(new DateOnly(2026, 11, 2), ReportsFixture.Today);
-    private readonly TestDatabase _db = new();
 
-    public UsageReportTests()
-    {
-        Services.AddSingleton<IDbContextFactory<CoreDbContext>>(_db);
-        Services.AddScoped<ReportsService>();
-        Services.AddScoped<CurrentUser>();
-        AddAuthorization().SetAuthorized("Mia Manager").SetRoles(Roles.Manager);
-    }
-
-    public async ValueTask InitializeAsync() => await ReportsFixture.BuildAsync(_db, FixedClock.At(2026, 11, 23));
-
-    async ValueTask IAsyncDisposable.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _db.Dispose();
-    }
+    public override async ValueTask InitializeAsync() => await ReportsFixture.BuildAsync(Database, Clock);
 
     [Fact]
     public void The_chart_gets_one_bar_series_per_measure_with_each_weeks_figures()

@@ -17,10 +17,13 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<PurchaseHistoryEntry> PurchaseHistory => Set<PurchaseHistoryEntry>();
+    public DbSet<LiabilitySnapshot> LiabilitySnapshots => Set<LiabilitySnapshot>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+
+        builder.Entity<LiabilitySnapshot>().HasKey(s => s.Day);
 
         builder.Entity<Client>(e =>
         {
@@ -46,6 +49,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             e.HasIndex(p => new { p.PurchaseId, p.StartsOn });
             // Reports: a purchase's live balances read from the index alone.
             e.HasIndex(p => new { p.PurchaseId, p.EndsOn, p.MaxCredits, p.UsedCredits });
+            // Reports: the periods that ran out between a snapshot's day and the day asked for.
+            e.HasIndex(p => new { p.EndsOn, p.PurchaseId });
             e.Ignore(p => p.Remaining);
             // An unlimited period may never be over-drawn, a limited one never below zero.
             e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)"));

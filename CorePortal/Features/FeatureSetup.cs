@@ -44,5 +44,6 @@ public static class FeatureSetup
         // Reports
         services.AddScoped<Reports.ReportsService>();
         services.AddScoped<Reports.ReportCsv>();
+        services.AddHostedService<Reports.LiabilitySnapshotJob>();
     }
 }

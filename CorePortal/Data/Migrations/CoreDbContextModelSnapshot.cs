@@ -294,6 +294,8 @@ namespace CorePortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EndsOn", "PurchaseId");
+
                     b.HasIndex("PurchaseId", "StartsOn");
 
                     b.HasIndex("PurchaseId", "EndsOn", "MaxCredits", "UsedCredits");
@@ -302,6 +304,26 @@ namespace CorePortal.Data.Migrations
                         {
                             t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)");
                         });
+                });
+
+            modelBuilder.Entity("CorePortal.Data.LiabilitySnapshot", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Figures")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastLedgerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("TakenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("LiabilitySnapshots");
                 });
 
             modelBuilder.Entity("CorePortal.Data.Location", b =>

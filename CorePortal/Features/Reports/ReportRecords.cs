@@ -14,6 +14,9 @@ public sealed record LiabilityRow(string Location, int CatalogItemId, string Ite
 /// <summary>An active unlimited purchase and how many days it still runs.</summary>
 public sealed record UnlimitedRow(int PurchaseId, string Owner, string Location, string Item, DateOnly EndsOn, int DaysLeft);
 
+/// <summary>One page of unlimited purchases and how many there are across all pages.</summary>
+public sealed record UnlimitedPage(IReadOnlyList<UnlimitedRow> Rows, int Total);
+
 /// <summary>One week of credit movements; Week is the Monday that starts it.</summary>
 public sealed record UsageWeek(DateOnly Week, int Granted, int Used, int Refunded, int Adjusted, int Expired);
 

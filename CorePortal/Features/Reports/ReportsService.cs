@@ -11,7 +11,7 @@ namespace CorePortal.Features.Reports;
 /// The managers' reports. Every figure is one SQL query over the ledger and its cached balances, never rows
 /// loaded and added up in memory, so the page stays fast on a big studio.
 /// </summary>
-public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFactory)
+public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
 {
     private const int Grant = (int)LedgerKind.Grant, Add = (int)LedgerKind.Add, Deduct = (int)LedgerKind.Deduct,
         Use = (int)LedgerKind.BookingUse, Refund = (int)LedgerKind.CancellationRefund, Validity = (int)LedgerKind.Validity;
@@ -21,92 +21,65 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
         if (!user.IsManager()) throw new UnauthorizedAccessException("Reports are for managers.");
     }
 
-    // Balances as they stood at the end of @day, rebuilt backwards: the cached Used/Max (which equal the ledger's sums,
-    // see LedgerAudit) minus every ledger row written after that day (AtUtc >= @cutoff). Periods granted after it did not
-    // exist yet; a period whose dates a Validity row changed since takes the EndsOnAfter of its last row up to then (grants,
-    // adjustments and validity edits all record it). Recent days touch only the few newest rows, through the AtUtc and
-    // (Kind, AtUtc) indexes; "GROUP BY PeriodId + 0" keeps SQLite on those instead of walking the whole ledger by PeriodId.
-    // Periods are reached from their purchase through the covering (PurchaseId, EndsOn, MaxCredits, UsedCredits) index.
-    private static readonly string PeriodsAsOf = $"""
-        WITH later AS (
-            SELECT PeriodId,
-                   SUM(CASE WHEN Kind IN ({Grant}, {Add}, {Deduct}) THEN Amount ELSE 0 END) AS MaxLater,
-                   SUM(CASE WHEN Kind IN ({Use}, {Refund}) THEN Amount ELSE 0 END) AS UsedLater,
-                   MAX(Kind = {Grant}) AS GrantedLater
-            FROM Ledger WHERE AtUtc >= @cutoff GROUP BY PeriodId + 0),
+    // Periods whose dates a Validity row among the later rows changed: their end date as it stood before is the EndsOnAfter of
+    // their last earlier row (grants, adjustments and validity edits all record it; null if none, i.e. not granted yet).
+    private static string MovedSql(string laterRows) => $"""
         moved AS (
             SELECT v.PeriodId,
-                   (SELECT x.EndsOnAfter FROM Ledger x WHERE x.PeriodId = v.PeriodId AND x.AtUtc < @cutoff AND x.EndsOnAfter IS NOT NULL
+                   (SELECT x.EndsOnAfter FROM Ledger x WHERE x.PeriodId = v.PeriodId AND NOT ({laterRows}) AND x.EndsOnAfter IS NOT NULL
                     ORDER BY x.Id DESC LIMIT 1) AS EndsOn
-            FROM (SELECT PeriodId FROM Ledger WHERE Kind = {Validity} AND AtUtc >= @cutoff GROUP BY PeriodId + 0) v),
-        dated AS (
-            SELECT p.Id, p.PurchaseId, p.MaxCredits, p.UsedCredits, p.EndsOn
-            FROM Purchases u JOIN CreditPeriods p ON p.PurchaseId = u.Id
-            WHERE u.Status = @active AND u.EndsOn >= @day AND p.EndsOn >= @day AND p.Id NOT IN (SELECT PeriodId FROM moved)
-            UNION ALL
-            SELECT p.Id, p.PurchaseId, p.MaxCredits, p.UsedCredits, m.EndsOn
-            FROM moved m JOIN CreditPeriods p ON p.Id = m.PeriodId WHERE m.EndsOn >= @day),
-        periods AS (
-            SELECT d.PurchaseId, d.MaxCredits IS NULL AS Unlimited, d.EndsOn,
-                   (d.MaxCredits - COALESCE(l.MaxLater, 0)) - (d.UsedCredits - COALESCE(l.UsedLater, 0)) AS Remaining
-            FROM dated d LEFT JOIN later l ON l.PeriodId = d.Id
-            WHERE COALESCE(l.GrantedLater, 0) = 0)
-
+            FROM (SELECT PeriodId FROM Ledger WHERE Kind = {Validity} AND ({laterRows}) GROUP BY PeriodId + 0) v)
         """;
 
-    private static readonly string LiabilitySql = PeriodsAsOf + """
-            , owed AS (SELECT PurchaseId, SUM(Remaining) AS Remaining FROM periods WHERE NOT Unlimited GROUP BY PurchaseId)
-            SELECT loc.Name AS Location, u.CatalogItemId, u.Name AS Item, COUNT(*) AS Purchases, SUM(r.Remaining) AS Remaining,
-                   CAST(ROUND(SUM(r.Remaining * 1.0 * u.PriceCents /
-                        NULLIF(u.CreditsPerPeriod * (SELECT COUNT(*) FROM CreditPeriods c WHERE c.PurchaseId = u.Id), 0))) AS INTEGER) AS ValueCents
-            FROM owed r
-            JOIN Purchases u ON u.Id = r.PurchaseId
-            JOIN Locations loc ON loc.Id = u.LocationId
-            WHERE u.Status = @active
-            GROUP BY loc.Name, u.CatalogItemId, u.Name
-            ORDER BY loc.Name, u.Name
-            """;
+    // Unlimited purchases running at the end of @day. A purchase's Grant rows are written with its sale (PurchaseTerms.Grants),
+    // so "sold by then" is "granted by then"; the end date is the latest of its periods' ends as they stood then.
+    private static readonly string UnlimitedSql = $"""
+        WITH {MovedSql("AtUtc >= @cutoff")},
+        running AS (
+            SELECT u.Id AS PurchaseId, MAX(CASE WHEN m.PeriodId IS NULL THEN p.EndsOn ELSE m.EndsOn END) AS EndsOn
+            FROM Purchases u JOIN CreditPeriods p ON p.PurchaseId = u.Id LEFT JOIN moved m ON m.PeriodId = p.Id
+            WHERE u.Status = @active AND u.CreditsPerPeriod IS NULL AND u.SoldAtUtc < @cutoff
+            GROUP BY u.Id)
+        SELECT u.Id AS PurchaseId, o.FirstName || ' ' || o.LastName AS Owner, loc.Name AS Location, u.Name AS Item, r.EndsOn,
+               CAST(julianday(r.EndsOn) - julianday(@day) AS INTEGER) + 1 AS DaysLeft, COUNT(*) OVER () AS Total
+        FROM running r
+        JOIN Purchases u ON u.Id = r.PurchaseId
+        JOIN Clients o ON o.Id = u.OwnerClientId
+        JOIN Locations loc ON loc.Id = u.LocationId
+        WHERE r.EndsOn >= @day
+        ORDER BY DaysLeft, u.Id
+        LIMIT @take OFFSET @skip
+        """;
 
-    private static readonly string UnlimitedSql = PeriodsAsOf + """
-            SELECT u.Id AS PurchaseId, o.FirstName || ' ' || o.LastName AS Owner, loc.Name AS Location, u.Name AS Item,
-                   MAX(a.EndsOn) AS EndsOn, CAST(julianday(MAX(a.EndsOn)) - julianday(@day) AS INTEGER) + 1 AS DaysLeft
-            FROM periods a
-            JOIN Purchases u ON u.Id = a.PurchaseId
-            JOIN Clients o ON o.Id = u.OwnerClientId
-            JOIN Locations loc ON loc.Id = u.LocationId
-            WHERE a.Unlimited AND u.Status = @active
-            GROUP BY u.Id
-            ORDER BY DaysLeft, u.Id
-            """;
+    private sealed record UnlimitedLine(int PurchaseId, string Owner, string Location, string Item, DateOnly EndsOn, int DaysLeft, int Total);
 
     private static SqliteParameter[] AsOf(DateOnly day) =>
     [
         new("@day", Day(day)),
-        new("@cutoff", Stamp(day.AddDays(1).ToDateTime(TimeOnly.MinValue))),
+        new("@cutoff", Stamp(EndOf(day))),
         new("@active", SqliteType.Integer) { Value = (int)PurchaseStatus.Active }, // a constant 0 would bind to the SqliteType overload
     ];
+
+    private static DateTime EndOf(DateOnly day) => day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     // The text forms EF Core's SQLite provider stores dates and times in, so comparisons in raw SQL match.
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     private static string Stamp(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// Credits still unused on active limited periods (ending on or after <paramref name="day"/>) as they stood at the end of
-    /// that day, per location and catalog item, valued at each purchase's price per credit granted at sale.
-    /// </summary>
-    public async Task<IReadOnlyList<LiabilityRow>> LiabilityAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default)
-    {
-        EnsureManager(user);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Credits granted at sale = credits per period × periods: exactly the purchase's Grant rows (PurchaseTerms.Grants).
-        return await db.Database.SqlQueryRaw<LiabilityRow>(LiabilitySql, AsOf(day)).ToListAsync(ct);
-    }
-
     /// <summary>Active unlimited purchases on <paramref name="day"/> and the days they still run, soonest ending first.</summary>
-    public async Task<IReadOnlyList<UnlimitedRow>> UnlimitedAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default)
+    public async Task<IReadOnlyList<UnlimitedRow>> UnlimitedAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
+        (await UnlimitedPageAsync(user, day, 0, -1, ct)).Rows;
+
+    /// <summary>One page of <see cref="UnlimitedAsync"/> (<paramref name="take"/> -1: all) and how many there are in all.</summary>
+    public async Task<UnlimitedPage> UnlimitedPageAsync(ClaimsPrincipal user, DateOnly day, int skip, int take, CancellationToken ct = default)
     {
         EnsureManager(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Database.SqlQueryRaw<UnlimitedRow>(UnlimitedSql, AsOf(day)).ToListAsync(ct);
+        var lines = await db.Database.SqlQueryRaw<UnlimitedLine>(UnlimitedSql,
+            [.. AsOf(day), new SqliteParameter("@skip", Math.Max(skip, 0)), new SqliteParameter("@take", take)]).ToListAsync(ct);
+        var total = lines.Count > 0 ? lines[0].Total
+            : skip > 0 ? (await UnlimitedPageAsync(user, day, 0, 1, ct)).Total // a page past the end still needs the count
+            : 0;
+        return new UnlimitedPage([.. lines.Select(l => new UnlimitedRow(l.PurchaseId, l.Owner, l.Location, l.Item, l.EndsOn, l.DaysLeft))], total);
     }
 }
