@@ -34,7 +34,7 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
     {
         if (!user.CanEditCredits()) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginWriteAsync(ct);
 
         var item = await db.CatalogItems.Include(i => i.Location).SingleOrDefaultAsync(i => i.Id == request.CatalogItemId && i.IsActive, ct);
         var owner = await db.Clients.SingleOrDefaultAsync(c => c.Id == request.OwnerClientId, ct);
