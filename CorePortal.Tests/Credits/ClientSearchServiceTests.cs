@@ -53,6 +53,31 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(["Daniel Okafor"], page.Rows.Select(r => r.FullName)); // sorted by last name: Chen, Chen, Lopez, Okafor
     }
 
+    [Fact]
+    public async Task A_full_page_is_followed_by_a_count_of_all_matches()
+    {
+        var page = await _search.SearchAsync("may", pageSize: 2);
+
+        Assert.Equal(["Maya Chen", "Mayra Lopez"], page.Rows.Select(r => r.FullName));
+        Assert.Equal(2, page.Total);
+        Assert.False(page.TotalIsCapped);
+    }
+
+    [Fact]
+    public async Task Counting_stops_past_a_thousand_matches_and_says_so()
+    {
+        var uptown = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync("Uptown");
+        await uptown.ClientsNamedAsync("Mara", "Reed", 1_001);
+        await uptown.ClientAsync("Marco", "Adams");
+
+        var many = await _search.SearchAsync("mar");
+        var few = await _search.SearchAsync("mayra");
+
+        Assert.Equal((ClientSearchService.CountLimit, true, 25), (many.Total, many.TotalIsCapped, many.Rows.Count));
+        Assert.Equal("Marco Adams", many.Rows[0].FullName); // the page is still sorted across all matches: Adams (added last) first
+        Assert.Equal((1, false), (few.Total, few.TotalIsCapped));
+    }
+
     [Theory]
     [InlineData("maya")]
     [InlineData("maya chen")]

@@ -10,7 +10,8 @@ public sealed record ClientRow(int Id, string FirstName, string LastName, string
     public string FullName => $"{FirstName} {LastName}";
 }
 
-public sealed record ClientPage(IReadOnlyList<ClientRow> Rows, int Total);
+/// <summary>One page of matches. With <c>TotalIsCapped</c> more than <c>Total</c> clients match (counting stopped there).</summary>
+public sealed record ClientPage(IReadOnlyList<ClientRow> Rows, int Total, bool TotalIsCapped = false);
 
 /// <summary>
 /// Finds clients by name, email, phone or barcode. Every branch is a range or equality lookup on an indexed
@@ -22,17 +23,25 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
 {
     public const int DefaultPageSize = 25;
 
+    /// <summary>Counting stops past this many matches: a three-letter name matches thousands, and nobody pages through them.</summary>
+    public const int CountLimit = 1_000;
+
     public async Task<ClientPage> SearchAsync(string? query, int page = 0, int pageSize = DefaultPageSize, CancellationToken ct = default)
     {
+        page = Math.Max(0, page);
+        pageSize = Math.Clamp(pageSize, 1, 200);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var matches = Filter(db.Clients.AsNoTracking(), query ?? "");
-        var total = await matches.CountAsync(ct);
         var rows = await matches
             .OrderBy(c => c.LastNameKey).ThenBy(c => c.FirstNameKey).ThenBy(c => c.Id)
-            .Skip(Math.Max(0, page) * pageSize).Take(Math.Clamp(pageSize, 1, 200))
+            .Skip(page * pageSize).Take(pageSize)
             .Select(c => new ClientRow(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Barcode, c.HomeLocation!.Name))
             .ToListAsync(ct);
-        return new ClientPage(rows, total);
+        // A page that is not full is the last one, so it tells the total without a second query (the usual case for
+        // an email, a phone number or a barcode).
+        if (rows.Count < pageSize && (rows.Count > 0 || page == 0)) return new ClientPage(rows, page * pageSize + rows.Count);
+        var counted = await matches.Take(CountLimit + 1).CountAsync(ct);
+        return new ClientPage(rows, Math.Min(counted, CountLimit), counted > CountLimit);
     }
 
     /// <summary>The client whose barcode is exactly this, for scanners: the desk opens the profile straight away.</summary>
