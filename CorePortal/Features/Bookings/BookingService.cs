@@ -52,17 +52,16 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         // Checked before the write lock, so bookers queue only for the writes. What another writer may change meanwhile
         // is checked again where it counts: the debit and the place are conditional, the unique indexes refuse a
         // second live booking or a reused request key.
-        var facts = await FactsAsync(db, sessionId, clientId, purchaseId, ct);
+        var facts = await ReadFactsAsync(db, sessionId, clientId, purchaseId, ct);
         if (Refusal(facts, clientId) is { } refusal) return refusal;
 
         try
         {
             return await WriteBookingAsync(db, user, facts!, clientId, requestKey, ct);
         }
-        catch (DbUpdateException ex) when (SqliteConstraint.IsUnique(ex, "RequestKey") || SqliteConstraint.IsUnique(ex, "ActiveClientId"))
+        catch (Exception ex) when (SqliteConstraint.IsUnique(ex, "RequestKey") || SqliteConstraint.IsUnique(ex, "ActiveClientId"))
         {
             // The same request (or the same client) was booked by a writer that committed after our checks.
-            db.ChangeTracker.Clear();
             if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replayed) return replayed;
             return SqliteConstraint.IsUnique(ex, "ActiveClientId")
                 ? Fail(ServiceResult.Conflict($"{facts!.Client} is already booked into {facts.SessionLabel}."))
@@ -70,6 +69,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         }
     }
 
+    // Under the write lock: one statement per step, so other bookers wait for as little as possible.
     private async Task<ServiceResult<BookingReceipt>> WriteBookingAsync(CoreDbContext db, ClaimsPrincipal user, BookingFacts facts,
         int clientId, string? requestKey, CancellationToken ct)
     {
@@ -85,32 +85,28 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
             RETURNING UsedCredits AS Used, MaxCredits AS Max
             """).ToListAsync(ct)).SingleOrDefault();
         if (balance is null) // something changed since the checks: say what, as it stands under the lock
-            return Refusal(await FactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId)
+            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId)
                 ?? Fail(ServiceResult.Conflict($"No credits left on {facts.PurchaseName}."));
-        var placed = await db.Sessions
-            .Where(s => s.Id == facts.SessionId && s.BookedCount < s.Capacity)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.BookedCount, x => x.BookedCount + 1), ct);
+        var placed = await db.Database.ExecuteSqlAsync(
+            $"UPDATE Sessions SET BookedCount = BookedCount + 1 WHERE Id = {facts.SessionId} AND BookedCount < Capacity", ct);
         if (placed == 0) return Fail(ServiceResult.Conflict($"{facts.SessionLabel} is full."));
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var booking = new Booking
-        {
-            SessionId = facts.SessionId, ClientId = clientId, PurchaseId = facts.PurchaseId, PeriodId = periodId,
-            Status = BookingStatus.Booked, BookedAtUtc = now, ActiveClientId = clientId, RequestKey = requestKey,
-        };
-        db.Bookings.Add(booking);
-        db.Ledger.Add(new CreditLedgerEntry
-        {
-            PurchaseId = facts.PurchaseId, PeriodId = periodId, Kind = LedgerKind.BookingUse, Amount = 1, Booking = booking,
-            MaxAfter = balance.Max, UsedAfter = balance.Used, Actor = user.ActorName(), AtUtc = now,
-            Note = $"{facts.SessionLabel}, used by {facts.Client}",
-        });
-        await db.SaveChangesAsync(ct);
+        var bookingId = (await db.Database.SqlQuery<int>($"""
+            INSERT INTO Bookings (SessionId, ClientId, PurchaseId, PeriodId, Status, BookedAtUtc, ActiveClientId, RequestKey)
+            VALUES ({facts.SessionId}, {clientId}, {facts.PurchaseId}, {periodId}, {(int)BookingStatus.Booked}, {now}, {clientId}, {requestKey})
+            RETURNING Id AS Value
+            """).ToListAsync(ct)).Single();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO Ledger (PurchaseId, PeriodId, Kind, Amount, MaxAfter, UsedAfter, BookingId, Actor, AtUtc, Note)
+            VALUES ({facts.PurchaseId}, {periodId}, {(int)LedgerKind.BookingUse}, 1, {balance.Max}, {balance.Used}, {bookingId},
+              {user.ActorName()}, {now}, {$"{facts.SessionLabel}, used by {facts.Client}"})
+            """, ct);
         await tx.CommitAsync(ct);
         // Committed: tell listeners (even if the caller gave up) from what the debit returned, without reading again.
         await feed.PublishAsync(new BalanceChanged(facts.PurchaseId, periodId, facts.LocationId, [facts.OwnerClientId, .. facts.SharedWith],
             balance.Used, balance.Max, balance.Max - balance.Used));
-        return ServiceResult.Success(new BookingReceipt(booking.Id, periodId, balance.Max - balance.Used, Replayed: false),
+        return ServiceResult.Success(new BookingReceipt(bookingId, periodId, balance.Max - balance.Used, Replayed: false),
             $"{facts.Client} is booked into {facts.SessionLabel}.");
     }
 
@@ -118,13 +114,15 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
 
     /// <summary>What a booking is decided on, in one read: null when the session does not exist.</summary>
     private sealed record BookingFacts(int SessionId, string SessionName, DateTime StartsAt, string? Client, int PurchaseId, string? PurchaseName,
-        int OwnerClientId, PurchaseStatus Status, int LocationId, bool AlreadyBooked, int? PeriodId, List<int> SharedWith)
+        int OwnerClientId, PurchaseStatus Status, int LocationId, bool AlreadyBooked, int? PeriodId)
     {
+        /// <summary>The clients who accepted a share of the purchase: they may book from it and hear of its balance.</summary>
+        public IReadOnlyList<int> SharedWith { get; init; } = [];
         public DateOnly Day => DateOnly.FromDateTime(StartsAt);
         public string SessionLabel => Bookings.SessionLabel.Of(SessionName, StartsAt);
     }
 
-    private static async Task<BookingFacts?> FactsAsync(CoreDbContext db, int sessionId, int clientId, int purchaseId, CancellationToken ct)
+    private static async Task<BookingFacts?> ReadFactsAsync(CoreDbContext db, int sessionId, int clientId, int purchaseId, CancellationToken ct)
     {
         var facts = await (
             from s in db.Sessions.Where(s => s.Id == sessionId)
@@ -134,13 +132,13 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
                 purchaseId, p == null ? null : p.Name, p == null ? 0 : p.OwnerClientId, p == null ? PurchaseStatus.Active : p.Status, p == null ? 0 : p.LocationId,
                 db.Bookings.Any(b => b.SessionId == sessionId && b.ActiveClientId == clientId),
                 db.CreditPeriods.Where(x => x.PurchaseId == purchaseId && x.StartsOn <= DateOnly.FromDateTime(s.StartsAt) && x.EndsOn >= DateOnly.FromDateTime(s.StartsAt))
-                    .Select(x => (int?)x.Id).FirstOrDefault(),
-                new List<int>()))
+                    .Select(x => (int?)x.Id).FirstOrDefault()))
             .AsNoTracking().FirstOrDefaultAsync(ct);
-        if (facts is { PurchaseName: not null })
-            facts.SharedWith.AddRange(await db.PurchaseShares.Where(x => x.PurchaseId == purchaseId && x.Status == ShareStatus.Accepted)
-                .Select(x => x.ClientId).ToListAsync(ct));
-        return facts;
+        if (facts is not { PurchaseName: not null }) return facts;
+        return facts with
+        {
+            SharedWith = await db.PurchaseShares.Where(x => x.PurchaseId == purchaseId && x.Status == ShareStatus.Accepted).Select(x => x.ClientId).ToListAsync(ct),
+        };
     }
 
     /// <summary>Why this booking cannot be made, in the order staff should hear it; null when it can.</summary>
@@ -165,13 +163,6 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (original is null) return null;
         if (original.ClientId != clientId) return Fail(ServiceResult.Conflict("This request key was already used for another booking."));
         return ServiceResult.Success(new BookingReceipt(original.Id, original.PeriodId, original.Remaining, Replayed: true), "This booking was already made.");
-    }
-
-    private static async Task<(string Session, string Client)> NamesAsync(CoreDbContext db, int sessionId, int clientId, CancellationToken ct)
-    {
-        var session = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.Name, s.StartsAt }).SingleAsync(ct);
-        var client = await db.Clients.AsNoTracking().Where(c => c.Id == clientId).Select(c => c.FirstName + " " + c.LastName).SingleAsync(ct);
-        return (SessionLabel.Of(session.Name, session.StartsAt), client);
     }
 
     private static ServiceResult<BookingReceipt> Fail(ServiceResult failure) => ServiceResult.Failure<BookingReceipt>(failure);
