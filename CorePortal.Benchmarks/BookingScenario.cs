@@ -48,7 +48,7 @@ public static class BookingScenario
             {
                 var failures = rounds.SelectMany(r => r).Where(r => r.Name == run.Name).SelectMany(r => r.FailedChecks).ToList();
                 var checks = failures.Count == 0
-                    ? $"median of {Rounds} interleaved rounds; checks ok in every round (pool 0, no over-spend, ledger agrees)"
+                    ? $"checks ok in all {Rounds} rounds (pool 0, no over-spend, ledger agrees); the median of {Rounds} interleaved rounds"
                     : "CHECKS FAILED: " + string.Join("; ", failures);
                 var (baseline, ratio) = run == service
                     ? ($"raw booking {Stats.N(raw.PerSecond)}/s; floor {Stats.N(floor.PerSecond)}/s", service.PerSecond / raw.PerSecond)
