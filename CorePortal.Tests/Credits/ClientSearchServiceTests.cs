@@ -1,6 +1,6 @@
 using CorePortal.Features.Clients;
 using CorePortal.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
 
 namespace CorePortal.Tests.Credits;
 
@@ -8,6 +8,7 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
 {
     private readonly TestDatabase _db = new();
     private readonly ClientSearchService _search;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public ClientSearchServiceTests() => _search = new ClientSearchService(_db);
 
@@ -53,6 +54,31 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(["Daniel Okafor"], page.Rows.Select(r => r.FullName)); // sorted by last name: Chen, Chen, Lopez, Okafor
     }
 
+    [Fact]
+    public async Task A_full_page_is_followed_by_a_count_of_all_matches()
+    {
+        var page = await _search.SearchAsync("may", pageSize: 2);
+
+        Assert.Equal(["Maya Chen", "Mayra Lopez"], page.Rows.Select(r => r.FullName));
+        Assert.Equal(2, page.Total);
+        Assert.False(page.TotalIsCapped);
+    }
+
+    [Fact]
+    public async Task Counting_stops_past_a_thousand_matches_and_says_so()
+    {
+        var uptown = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync("Uptown");
+        await uptown.ClientsNamedAsync("Mara", "Reed", 1_001);
+        await uptown.ClientAsync("Marco", "Adams");
+
+        var many = await _search.SearchAsync("mar");
+        var few = await _search.SearchAsync("mayra");
+
+        Assert.Equal((ClientSearchService.CountLimit, true, 25), (many.Total, many.TotalIsCapped, many.Rows.Count));
+        Assert.Equal("Marco Adams", many.Rows[0].FullName); // the page is still sorted across all matches: Adams (added last) first
+        Assert.Equal((1, false), (few.Total, few.TotalIsCapped));
+    }
+
     [Theory]
     [InlineData("maya")]
     [InlineData("maya chen")]
@@ -61,18 +87,14 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
     [InlineData("CP100001")]
     public async Task Every_search_is_answered_from_indexes_never_a_scan_of_all_clients(string query)
     {
-        await using var db = _db.CreateDbContext();
-        var sql = ClientSearchService.Filter(db.Clients, query).Select(c => c.Id).ToQueryString();
-        var statement = string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
+        await using var connection = new SqliteConnection(_db.ConnectionString);
+        await connection.OpenAsync(Ct);
+        var filter = ClientSearchService.Filter(query);
+        await using var cmd = filter.Command(connection, "EXPLAIN QUERY PLAN SELECT c.Id FROM Clients c WHERE " + filter.Sql);
 
         var plan = new List<string>();
-        await db.Database.OpenConnectionAsync();
-        await using (var cmd = db.Database.GetDbConnection().CreateCommand())
-        {
-            cmd.CommandText = "EXPLAIN QUERY PLAN " + statement;
-            await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        }
+        await using (var reader = await cmd.ExecuteReaderAsync(Ct))
+            while (await reader.ReadAsync(Ct)) plan.Add(reader.GetString(3));
 
         Assert.Contains(plan, step => step.Contains("USING INDEX", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));

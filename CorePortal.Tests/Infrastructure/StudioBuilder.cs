@@ -25,14 +25,28 @@ public sealed class StudioBuilder(TestDatabase database, TimeProvider clock)
     public async Task<Client> ClientAsync(string first, string last, string? phone = null, string? barcode = null)
     {
         await using var db = database.CreateDbContext();
+        var client = NewClient(first, last, phone, barcode);
+        db.Clients.Add(client);
+        await db.SaveChangesAsync();
+        return client;
+    }
+
+    /// <summary>Many clients with the same first name and numbered last names ("Mara Reed0001", …), in one save.</summary>
+    public async Task ClientsNamedAsync(string first, string lastPrefix, int count)
+    {
+        await using var db = database.CreateDbContext();
+        db.Clients.AddRange(Enumerable.Range(1, count).Select(i => NewClient(first, $"{lastPrefix}{i:D4}", null, null)));
+        await db.SaveChangesAsync();
+    }
+
+    private Client NewClient(string first, string last, string? phone, string? barcode)
+    {
         var client = new Client
         {
             FirstName = first, LastName = last, Email = $"{first}.{last}@example.com".ToLowerInvariant(),
             Phone = phone ?? "555-0100", Barcode = barcode ?? $"B{Guid.NewGuid():N}"[..12], HomeLocationId = Location.Id,
         };
         ClientSearchKeys.Apply(client);
-        db.Clients.Add(client);
-        await db.SaveChangesAsync();
         return client;
     }
 

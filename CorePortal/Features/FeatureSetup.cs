@@ -10,7 +10,7 @@ public static class FeatureSetup
     public static void AddPortalFeatures(this IServiceCollection services)
     {
         // Clients and credits
-        services.AddScoped<ClientSearchService>();
+        services.AddSingleton<ClientSearchService>(); // holds no state but the connection string it reads once
         services.AddScoped<ClientEditService>();
         services.AddScoped<CreditReadService>();
         services.AddScoped<CreditAdjustmentService>();

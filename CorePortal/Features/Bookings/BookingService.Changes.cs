@@ -13,7 +13,6 @@ public sealed partial class BookingService
     public async Task<ServiceResult> CancelAsync(ClaimsPrincipal user, int bookingId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var booking = await db.Bookings.AsNoTracking().Where(b => b.Id == bookingId)
             .Select(b => new { b.ClientId, b.PurchaseId, b.PeriodId, b.SessionId, b.Status, b.Session!.Name, b.Session.StartsAt,
                 Client = b.Client!.FirstName + " " + b.Client.LastName })
@@ -24,6 +23,8 @@ public sealed partial class BookingService
         if (booking.Status != BookingStatus.Booked)
             return ServiceResult.Conflict($"{booking.Client}'s booking for {sessionLabel} is {SessionLabel.StatusText(booking.Status).ToLowerInvariant()} and cannot be cancelled.");
 
+        // Read before the write lock: the updates below each re-check what they change and refuse if it moved meanwhile.
+        await using var tx = await db.Database.BeginWriteAsync(ct);
         var cancelled = await db.Bookings.Where(b => b.Id == bookingId && b.Status == BookingStatus.Booked)
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Cancelled).SetProperty(b => b.ActiveClientId, (int?)null), ct);
         var version = Guid.NewGuid();

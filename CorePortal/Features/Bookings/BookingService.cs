@@ -48,83 +48,111 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (requestKey is { Length: > 100 }) return Fail(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        ServiceResult<BookingReceipt> result;
+        if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay;
+        // Checked before the write lock, so bookers queue only for the writes. What another writer may change meanwhile
+        // is checked again where it counts: the debit and the place are conditional, the unique indexes refuse a
+        // second live booking or a reused request key.
+        var facts = await ReadFactsAsync(db, sessionId, clientId, purchaseId, ct);
+        if (Refusal(facts, clientId) is { } refusal) return refusal;
+
         try
         {
-            result = await BookInTransactionAsync(db, user, sessionId, clientId, purchaseId, requestKey, ct);
+            return await WriteBookingAsync(db, user, facts!, clientId, requestKey, ct);
         }
-        catch (DbUpdateException ex) when (SqliteConstraint.IsUnique(ex, "RequestKey"))
+        catch (Exception ex) when (SqliteConstraint.IsUnique(ex, "RequestKey") || SqliteConstraint.IsUnique(ex, "ActiveClientId"))
         {
-            // Backstop: the checks run under the write lock, but the unique indexes are what guarantee it.
-            db.ChangeTracker.Clear();
-            return await ReplayAsync(db, requestKey!, clientId, ct) ?? Fail(ServiceResult.Conflict("This request was already handled."));
+            // The same request (or the same client) was booked by a writer that committed after our checks.
+            if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replayed) return replayed;
+            return SqliteConstraint.IsUnique(ex, "ActiveClientId")
+                ? Fail(ServiceResult.Conflict($"{facts!.Client} is already booked into {facts.SessionLabel}."))
+                : Fail(ServiceResult.Conflict("This request was already handled."));
         }
-        catch (DbUpdateException ex) when (SqliteConstraint.IsUnique(ex, "ActiveClientId"))
-        {
-            db.ChangeTracker.Clear();
-            var names = await NamesAsync(db, sessionId, clientId, ct);
-            return Fail(ServiceResult.Conflict($"{names.Client} is already booked into {names.Session}."));
-        }
-        if (result.Succeeded && !result.Value!.Replayed)
-            await feed.PublishPeriodsAsync(db, [result.Value.PeriodId], CancellationToken.None); // committed: tell listeners even if the caller gave up
-        return result;
     }
 
-    private async Task<ServiceResult<BookingReceipt>> BookInTransactionAsync(CoreDbContext db, ClaimsPrincipal user,
-        int sessionId, int clientId, int purchaseId, string? requestKey, CancellationToken ct)
+    // Under the write lock: one statement per step, so other bookers wait for as little as possible.
+    private async Task<ServiceResult<BookingReceipt>> WriteBookingAsync(CoreDbContext db, ClaimsPrincipal user, BookingFacts facts,
+        int clientId, string? requestKey, CancellationToken ct)
     {
-        // BEGIN IMMEDIATE: writers queue here, so every check below reads what the previous booking committed.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay;
+        await using var tx = await db.Database.BeginWriteAsync(ct);
+        var periodId = facts.PeriodId!.Value;
+        // Takes the credit only while the time frame still covers the day and has one left, and the client may still use it.
+        var balance = (await db.Database.SqlQuery<PeriodBalance>($"""
+            UPDATE CreditPeriods SET UsedCredits = UsedCredits + 1, Version = {Guid.NewGuid()}
+            WHERE Id = {periodId} AND StartsOn <= {facts.Day} AND EndsOn >= {facts.Day} AND (MaxCredits IS NULL OR UsedCredits < MaxCredits)
+              AND EXISTS (SELECT 1 FROM Purchases p WHERE p.Id = CreditPeriods.PurchaseId AND p.Status = {(int)PurchaseStatus.Active}
+                AND (p.OwnerClientId = {clientId} OR EXISTS (SELECT 1 FROM PurchaseShares s
+                  WHERE s.PurchaseId = p.Id AND s.ClientId = {clientId} AND s.Status = {(int)ShareStatus.Accepted})))
+            RETURNING UsedCredits AS Used, MaxCredits AS Max
+            """).ToListAsync(ct)).SingleOrDefault();
+        if (balance is null) // something changed since the checks: say what, as it stands under the lock
+            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId)
+                ?? Fail(ServiceResult.Conflict($"No credits left on {facts.PurchaseName}."));
+        var placed = await db.Database.ExecuteSqlAsync(
+            $"UPDATE Sessions SET BookedCount = BookedCount + 1 WHERE Id = {facts.SessionId} AND BookedCount < Capacity", ct);
+        if (placed == 0) return Fail(ServiceResult.Conflict($"{facts.SessionLabel} is full."));
 
-        var session = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.Name, s.StartsAt }).FirstOrDefaultAsync(ct);
-        if (session is null) return Fail(ServiceResult.NotFound("That session no longer exists."));
-        var client = await db.Clients.AsNoTracking().Where(c => c.Id == clientId).Select(c => c.FirstName + " " + c.LastName).FirstOrDefaultAsync(ct);
-        if (client is null) return Fail(ServiceResult.NotFound("That client no longer exists."));
-        var purchase = await db.Purchases.AsNoTracking().Where(p => p.Id == purchaseId).Select(p => new { p.Name, p.OwnerClientId, p.Status }).FirstOrDefaultAsync(ct);
-        if (purchase is null) return Fail(ServiceResult.NotFound("That package or membership no longer exists."));
-
-        var sessionLabel = SessionLabel.Of(session.Name, session.StartsAt);
-        var mayUse = purchase.OwnerClientId == clientId || await db.PurchaseShares.AnyAsync(
-            s => s.PurchaseId == purchaseId && s.ClientId == clientId && s.Status == ShareStatus.Accepted, ct);
-        if (!mayUse) return Fail(ServiceResult.Forbidden($"{client} may not use {purchase.Name}: it is not theirs and not shared with them."));
-        if (purchase.Status != PurchaseStatus.Active) return Fail(ServiceResult.Conflict($"{purchase.Name} was cancelled."));
-        if (await db.Bookings.AnyAsync(b => b.SessionId == sessionId && b.ActiveClientId == clientId, ct))
-            return Fail(ServiceResult.Conflict($"{client} is already booked into {sessionLabel}."));
-
-        var day = DateOnly.FromDateTime(session.StartsAt);
-        var periodId = await db.CreditPeriods.Where(p => p.PurchaseId == purchaseId && p.StartsOn <= day && p.EndsOn >= day)
-            .Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
-        if (periodId is null) return Fail(ServiceResult.Conflict($"{purchase.Name} is not valid on {sessionLabel}."));
-
-        var version = Guid.NewGuid();
-        var debited = await db.CreditPeriods
-            .Where(p => p.Id == periodId && (p.MaxCredits == null || p.UsedCredits < p.MaxCredits))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, p => p.UsedCredits + 1).SetProperty(p => p.Version, version), ct);
-        if (debited == 0) return Fail(ServiceResult.Conflict($"No credits left on {purchase.Name}."));
-        var placed = await db.Sessions
-            .Where(s => s.Id == sessionId && s.BookedCount < s.Capacity)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.BookedCount, x => x.BookedCount + 1), ct);
-        if (placed == 0) return Fail(ServiceResult.Conflict($"{sessionLabel} is full."));
-
-        var balance = await db.CreditPeriods.AsNoTracking().Where(p => p.Id == periodId).Select(p => new { p.UsedCredits, p.MaxCredits }).SingleAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var booking = new Booking
-        {
-            SessionId = sessionId, ClientId = clientId, PurchaseId = purchaseId, PeriodId = periodId.Value,
-            Status = BookingStatus.Booked, BookedAtUtc = now, ActiveClientId = clientId, RequestKey = requestKey,
-        };
-        db.Bookings.Add(booking);
-        db.Ledger.Add(new CreditLedgerEntry
-        {
-            PurchaseId = purchaseId, PeriodId = periodId.Value, Kind = LedgerKind.BookingUse, Amount = 1, Booking = booking,
-            MaxAfter = balance.MaxCredits, UsedAfter = balance.UsedCredits, Actor = user.ActorName(), AtUtc = now,
-            Note = $"{sessionLabel}, used by {client}",
-        });
-        await db.SaveChangesAsync(ct);
+        var bookingId = (await db.Database.SqlQuery<int>($"""
+            INSERT INTO Bookings (SessionId, ClientId, PurchaseId, PeriodId, Status, BookedAtUtc, ActiveClientId, RequestKey)
+            VALUES ({facts.SessionId}, {clientId}, {facts.PurchaseId}, {periodId}, {(int)BookingStatus.Booked}, {now}, {clientId}, {requestKey})
+            RETURNING Id AS Value
+            """).ToListAsync(ct)).Single();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO Ledger (PurchaseId, PeriodId, Kind, Amount, MaxAfter, UsedAfter, BookingId, Actor, AtUtc, Note)
+            VALUES ({facts.PurchaseId}, {periodId}, {(int)LedgerKind.BookingUse}, 1, {balance.Max}, {balance.Used}, {bookingId},
+              {user.ActorName()}, {now}, {$"{facts.SessionLabel}, used by {facts.Client}"})
+            """, ct);
         await tx.CommitAsync(ct);
-        return ServiceResult.Success(new BookingReceipt(booking.Id, periodId.Value, balance.MaxCredits - balance.UsedCredits, Replayed: false),
-            $"{client} is booked into {sessionLabel}.");
+        // Committed: tell listeners (even if the caller gave up) from what the debit returned, without reading again.
+        await feed.PublishAsync(new BalanceChanged(facts.PurchaseId, periodId, facts.LocationId, [facts.OwnerClientId, .. facts.SharedWith],
+            balance.Used, balance.Max, balance.Max - balance.Used));
+        return ServiceResult.Success(new BookingReceipt(bookingId, periodId, balance.Max - balance.Used, Replayed: false),
+            $"{facts.Client} is booked into {facts.SessionLabel}.");
+    }
+
+    private sealed record PeriodBalance(int Used, int? Max);
+
+    /// <summary>What a booking is decided on, in one read: null when the session does not exist.</summary>
+    private sealed record BookingFacts(int SessionId, string SessionName, DateTime StartsAt, string? Client, int PurchaseId, string? PurchaseName,
+        int OwnerClientId, PurchaseStatus Status, int LocationId, bool AlreadyBooked, int? PeriodId)
+    {
+        /// <summary>The clients who accepted a share of the purchase: they may book from it and hear of its balance.</summary>
+        public IReadOnlyList<int> SharedWith { get; init; } = [];
+        public DateOnly Day => DateOnly.FromDateTime(StartsAt);
+        public string SessionLabel => Bookings.SessionLabel.Of(SessionName, StartsAt);
+    }
+
+    private static async Task<BookingFacts?> ReadFactsAsync(CoreDbContext db, int sessionId, int clientId, int purchaseId, CancellationToken ct)
+    {
+        var facts = await (
+            from s in db.Sessions.Where(s => s.Id == sessionId)
+            from c in db.Clients.Where(c => c.Id == clientId).DefaultIfEmpty()
+            from p in db.Purchases.Where(p => p.Id == purchaseId).DefaultIfEmpty()
+            select new BookingFacts(s.Id, s.Name, s.StartsAt, c == null ? null : c.FirstName + " " + c.LastName,
+                purchaseId, p == null ? null : p.Name, p == null ? 0 : p.OwnerClientId, p == null ? PurchaseStatus.Active : p.Status, p == null ? 0 : p.LocationId,
+                db.Bookings.Any(b => b.SessionId == sessionId && b.ActiveClientId == clientId),
+                db.CreditPeriods.Where(x => x.PurchaseId == purchaseId && x.StartsOn <= DateOnly.FromDateTime(s.StartsAt) && x.EndsOn >= DateOnly.FromDateTime(s.StartsAt))
+                    .Select(x => (int?)x.Id).FirstOrDefault()))
+            .AsNoTracking().FirstOrDefaultAsync(ct);
+        if (facts is not { PurchaseName: not null }) return facts;
+        return facts with
+        {
+            SharedWith = await db.PurchaseShares.Where(x => x.PurchaseId == purchaseId && x.Status == ShareStatus.Accepted).Select(x => x.ClientId).ToListAsync(ct),
+        };
+    }
+
+    /// <summary>Why this booking cannot be made, in the order staff should hear it; null when it can.</summary>
+    private static ServiceResult<BookingReceipt>? Refusal(BookingFacts? facts, int clientId)
+    {
+        if (facts is null) return Fail(ServiceResult.NotFound("That session no longer exists."));
+        if (facts.Client is null) return Fail(ServiceResult.NotFound("That client no longer exists."));
+        if (facts.PurchaseName is null) return Fail(ServiceResult.NotFound("That package or membership no longer exists."));
+        if (facts.OwnerClientId != clientId && !facts.SharedWith.Contains(clientId))
+            return Fail(ServiceResult.Forbidden($"{facts.Client} may not use {facts.PurchaseName}: it is not theirs and not shared with them."));
+        if (facts.Status != PurchaseStatus.Active) return Fail(ServiceResult.Conflict($"{facts.PurchaseName} was cancelled."));
+        if (facts.AlreadyBooked) return Fail(ServiceResult.Conflict($"{facts.Client} is already booked into {facts.SessionLabel}."));
+        if (facts.PeriodId is null) return Fail(ServiceResult.Conflict($"{facts.PurchaseName} is not valid on {facts.SessionLabel}."));
+        return null;
     }
 
     private static async Task<ServiceResult<BookingReceipt>?> ReplayAsync(CoreDbContext db, string requestKey, int clientId, CancellationToken ct)
@@ -135,13 +163,6 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (original is null) return null;
         if (original.ClientId != clientId) return Fail(ServiceResult.Conflict("This request key was already used for another booking."));
         return ServiceResult.Success(new BookingReceipt(original.Id, original.PeriodId, original.Remaining, Replayed: true), "This booking was already made.");
-    }
-
-    private static async Task<(string Session, string Client)> NamesAsync(CoreDbContext db, int sessionId, int clientId, CancellationToken ct)
-    {
-        var session = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.Name, s.StartsAt }).SingleAsync(ct);
-        var client = await db.Clients.AsNoTracking().Where(c => c.Id == clientId).Select(c => c.FirstName + " " + c.LastName).SingleAsync(ct);
-        return (SessionLabel.Of(session.Name, session.StartsAt), client);
     }
 
     private static ServiceResult<BookingReceipt> Fail(ServiceResult failure) => ServiceResult.Failure<BookingReceipt>(failure);

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
 
@@ -8,9 +7,12 @@ public static class SqliteConstraint
 {
     private const int ConstraintFailed = 19;
 
-    /// <summary>A unique index failed on a column list that includes <paramref name="column"/>, e.g. "Bookings.RequestKey".</summary>
-    public static bool IsUnique(DbUpdateException ex, string column) =>
-        ex.InnerException is SqliteException { SqliteErrorCode: ConstraintFailed } sqlite
+    /// <summary>
+    /// A unique index failed on a column list that includes <paramref name="column"/>, e.g. "Bookings.RequestKey";
+    /// from SaveChanges (a DbUpdateException around it) or from a SQL statement (the SqliteException itself).
+    /// </summary>
+    public static bool IsUnique(Exception ex, string column) =>
+        (ex as SqliteException ?? ex.InnerException) is SqliteException { SqliteErrorCode: ConstraintFailed } sqlite
         && sqlite.Message.Contains("UNIQUE", StringComparison.Ordinal)
         && sqlite.Message.Contains(column, StringComparison.Ordinal);
 }

@@ -148,6 +148,7 @@ public sealed partial class ReportsService
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var takenAt = Stamp(clock.GetUtcNow().UtcDateTime);
+        await using var tx = await db.Database.BeginWriteAsync(ct); // in the write queue like every other writer
         // One statement, one transaction. Two screens may keep the same day at once: both hold true figures, the one counted
         // further along the ledger stays.
         await db.Database.ExecuteSqlAsync($"""
@@ -156,6 +157,7 @@ public sealed partial class ReportsService
             ON CONFLICT (Day) DO UPDATE SET LastLedgerId = excluded.LastLedgerId, Figures = excluded.Figures, TakenAtUtc = excluded.TakenAtUtc
             WHERE excluded.LastLedgerId > LiabilitySnapshots.LastLedgerId
             """, ct);
+        await tx.CommitAsync(ct);
     }
 
     private static Task<List<LiabilityFigure>> FiguresAsync(CoreDbContext db, string sql, DateOnly day, SqliteParameter[] scope, CancellationToken ct) =>
