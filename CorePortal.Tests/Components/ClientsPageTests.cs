@@ -11,7 +11,11 @@ public sealed class ClientsPageTests : PortalComponentTest, IAsyncDisposable
 {
     private readonly TestDatabase _db = new();
 
-    public ClientsPageTests() => Services.AddSingleton(new ClientSearchService(_db));
+    public ClientsPageTests()
+    {
+        Services.AddSingleton(new ClientSearchService(_db));
+        AddAuthorization().SetAuthorized("Taylor Trainer").SetRoles(Data.Roles.Trainer); // a role that sees no New client button
+    }
 
     [Fact]
     public async Task Past_a_thousand_matches_the_pager_says_1_000_plus_and_asks_to_narrow_the_search_and_a_narrow_search_shows_its_total()
