@@ -28,6 +28,7 @@ public static class ReportsScenario
         {
             ("remaining credits today", r => LiabilityTabAsync(r, today)),
             ("remaining credits 30 days ago", r => LiabilityTabAsync(r, today.AddDays(-30))),
+            ("unlimited purchases, page 101 of 10", r => r.UnlimitedPageAsync(Manager, today, 1_000, 10)),
             ("usage over 8 weeks", r => r.UsageAsync(Manager, range)),
             ("adjustments over 8 weeks", async r => { await r.AdjustersAsync(Manager, range); await r.AdjustmentRowsAsync(Manager, range); }),
             ("sharing over 8 weeks", r => r.SharingAsync(Manager, range)),
@@ -36,19 +37,29 @@ public static class ReportsScenario
         foreach (var (name, load) in tabs)
         {
             var times = new List<double>();
+            var cpuAtStart = TimeSpan.Zero;
             for (var i = 0; i < warmup + runs; i++)
             {
+                if (i == warmup) cpuAtStart = CpuTime();
                 var watch = Stopwatch.StartNew();
                 await using (var scope = host.Services.CreateAsyncScope())
                     await load(scope.ServiceProvider.GetRequiredService<ReportsService>());
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
+            // CPU time of the whole process per call: what a call costs whatever else the machine is doing, unlike its wall time.
+            var cpuMs = (CpuTime() - cpuAtStart).TotalMilliseconds / runs;
             var measured = times.Skip(warmup).ToList();
             var p95 = Stats.Percentile(measured, 95);
             rows.Add(new ResultRow($"report: {name}", $"{runs} runs after {warmup} warm-up", Stats.Percentile(measured, 50), p95, null,
-                $"first call {times[0]:F0} ms", null, $"target p95 <= {TargetMs:F0} ms: {(p95 <= TargetMs ? "met" : "missed")}"));
+                $"first call {times[0]:F0} ms; CPU {cpuMs:F1} ms per call", null, $"target p95 <= {TargetMs:F0} ms: {(p95 <= TargetMs ? "met" : "missed")}"));
         }
         return rows;
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static async Task LiabilityTabAsync(ReportsService reports, DateOnly day)

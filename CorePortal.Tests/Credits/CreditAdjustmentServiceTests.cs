@@ -133,6 +133,19 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Moving_the_last_periods_end_moves_the_purchases_end_with_it()
+    {
+        var last = _monthly.Periods[^1];
+        var newEnd = last.EndsOn.AddDays(10);
+        var moved = await _service.SaveAsync(_staff, new CreditAdjustment(_monthly.Id, [new(last.Id, (await PeriodAsync(last.Id)).Version)],
+            CreditAction.AddCredits, null, EditValidity: true, StartsOn: last.StartsOn, EndsOn: newEnd));
+
+        Assert.True(moved.Succeeded, moved.Message);
+        await using var db = _db.CreateDbContext();
+        Assert.Equal(newEnd, (await db.Purchases.SingleAsync(p => p.Id == _monthly.Id)).EndsOn);
+    }
+
+    [Fact]
     public async Task End_date_before_start_date_is_refused()
     {
         var period = _pack.Periods[0];

@@ -1,6 +1,11 @@
 using CorePortal.Data;
+using CorePortal.Features.Credits;
+using CorePortal.Features.Live;
+using CorePortal.Features.Notifications;
 using CorePortal.Features.Reports;
 using CorePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CorePortal.Tests.Reports;
 
@@ -55,6 +60,26 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal([("Maya Chen", "Unlimited Monthly", new DateOnly(2027, 2, 19), 89)], today.Select(r => (r.Owner, r.Item, r.EndsOn, r.DaysLeft)));
 
         Assert.Empty(await _reports.UnlimitedAsync(_manager, new DateOnly(2026, 11, 19)));
+    }
+
+    [Fact]
+    public async Task An_unlimited_purchase_moved_to_end_later_keeps_its_old_end_on_a_day_before_the_move()
+    {
+        // Today a manager moves the Unlimited Monthly's last period (20 Jan – 19 Feb) to end on 28 Feb.
+        await using (var db = _db.CreateDbContext())
+        {
+            var last = await db.CreditPeriods.AsNoTracking().Where(p => p.MaxCredits == null).OrderBy(p => p.StartsOn).LastAsync();
+            var adjustments = new CreditAdjustmentService(_db, new BalanceFeed(NullLogger<BalanceFeed>.Instance), new OutboxSignal(), _clock);
+            var moved = await adjustments.SaveAsync(_manager, new CreditAdjustment(last.PurchaseId, [new PeriodVersion(last.Id, last.Version)],
+                CreditAction.AddCredits, null, EditValidity: true, StartsOn: last.StartsOn, EndsOn: new DateOnly(2027, 2, 28)));
+            Assert.True(moved.Succeeded, moved.Message);
+        }
+
+        // 23 Nov → 28 Feb: 98 days counting today. At the end of 21 Nov it still ran to 19 Feb: 91 days counting that day.
+        Assert.Equal([(new DateOnly(2027, 2, 28), 98)], (await _reports.UnlimitedAsync(_manager, Today)).Select(r => (r.EndsOn, r.DaysLeft)));
+        var before = await _reports.UnlimitedPageAsync(_manager, new DateOnly(2026, 11, 21), 0, 10);
+        Assert.Equal([(new DateOnly(2027, 2, 19), 91)], before.Rows.Select(r => (r.EndsOn, r.DaysLeft)));
+        Assert.Equal(1, before.Total);
     }
 
     [Fact]

@@ -18,12 +18,18 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<PurchaseHistoryEntry> PurchaseHistory => Set<PurchaseHistoryEntry>();
     public DbSet<LiabilitySnapshot> LiabilitySnapshots => Set<LiabilitySnapshot>();
+    public DbSet<LedgerDayTotal> LedgerDailyTotals => Set<LedgerDayTotal>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
 
         builder.Entity<LiabilitySnapshot>().HasKey(s => s.Day);
+        builder.Entity<LedgerDayTotal>(e =>
+        {
+            e.ToTable("LedgerDailyTotals");
+            e.HasKey(t => new { t.Day, t.Kind });
+        });
 
         builder.Entity<Client>(e =>
         {
@@ -41,6 +47,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
         {
             e.HasIndex(p => new { p.OwnerClientId, p.EndsOn });
             e.HasIndex(p => p.RequestKey).IsUnique();
+            // Reports: unlimited purchases soonest ending first, a page read off the index; counted from it alone.
+            e.HasIndex(p => new { p.Status, p.EndsOn, p.SoldAtUtc }, "IX_Purchases_Unlimited").HasFilter("\"CreditsPerPeriod\" IS NULL");
             e.HasOne(p => p.OwnerClient).WithMany().OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -49,8 +57,9 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             e.HasIndex(p => new { p.PurchaseId, p.StartsOn });
             // Reports: a purchase's live balances read from the index alone.
             e.HasIndex(p => new { p.PurchaseId, p.EndsOn, p.MaxCredits, p.UsedCredits });
-            // Reports: the periods that ran out between a snapshot's day and the day asked for.
-            e.HasIndex(p => new { p.EndsOn, p.PurchaseId });
+            // Reports: the periods that ran out between a snapshot's day and the day asked for, and the credits they left
+            // unused (usage's Expired), read from the index alone.
+            e.HasIndex(p => new { p.EndsOn, p.PurchaseId, p.MaxCredits, p.UsedCredits });
             e.Ignore(p => p.Remaining);
             // An unlimited period may never be over-drawn, a limited one never below zero.
             e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)"));
@@ -64,6 +73,8 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : Ide
             // Reports: adjustments and validity edits over a time range; weekly sums and "rows since a day" read from the index alone.
             e.HasIndex(l => new { l.Kind, l.AtUtc });
             e.HasIndex(l => new { l.AtUtc, l.Kind, l.Amount, l.PeriodId });
+            // An AFTER INSERT trigger keeps LedgerDailyTotals (LedgerDayTotalsSql); EF Core documents INSERT … RETURNING as not for such tables.
+            e.ToTable(t => t.UseSqlReturningClause(false));
             e.HasOne<CreditPeriod>().WithMany().HasForeignKey(l => l.PeriodId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Purchase>().WithMany().HasForeignKey(l => l.PurchaseId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(l => l.Booking).WithMany().HasForeignKey(l => l.BookingId).OnDelete(DeleteBehavior.Restrict);

@@ -265,6 +265,8 @@ namespace CorePortal.Data.Migrations
                     b.HasIndex("AtUtc", "Kind", "Amount", "PeriodId");
 
                     b.ToTable("Ledger");
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("CorePortal.Data.CreditPeriod", b =>
@@ -294,9 +296,9 @@ namespace CorePortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EndsOn", "PurchaseId");
-
                     b.HasIndex("PurchaseId", "StartsOn");
+
+                    b.HasIndex("EndsOn", "PurchaseId", "MaxCredits", "UsedCredits");
 
                     b.HasIndex("PurchaseId", "EndsOn", "MaxCredits", "UsedCredits");
 
@@ -304,6 +306,25 @@ namespace CorePortal.Data.Migrations
                         {
                             t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)");
                         });
+                });
+
+            modelBuilder.Entity("CorePortal.Data.LedgerDayTotal", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Kind");
+
+                    b.ToTable("LedgerDailyTotals", (string)null);
                 });
 
             modelBuilder.Entity("CorePortal.Data.LiabilitySnapshot", b =>
@@ -500,6 +521,9 @@ namespace CorePortal.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("OwnerClientId", "EndsOn");
+
+                    b.HasIndex(new[] { "Status", "EndsOn", "SoldAtUtc" }, "IX_Purchases_Unlimited")
+                        .HasFilter("\"CreditsPerPeriod\" IS NULL");
 
                     b.ToTable("Purchases");
                 });

@@ -60,7 +60,8 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
             period.Version = Guid.NewGuid();
         }
         var purchase = await db.Purchases.FirstAsync(p => p.Id == request.PurchaseId, ct);
-        var all = await db.CreditPeriods.Where(p => p.PurchaseId == purchase.Id).Select(p => new { p.StartsOn, p.EndsOn }).ToListAsync(ct);
+        // Tracked entities, not a projection: a projection reads the dates as saved, before the edit above.
+        var all = await db.CreditPeriods.Where(p => p.PurchaseId == purchase.Id).ToListAsync(ct);
         purchase.StartsOn = all.Min(p => p.StartsOn);
         purchase.EndsOn = all.Max(p => p.EndsOn);
         if (request.NotifyClient) await QueueNoticeAsync(db, purchase, periods, result.Message!, note, now, ct);

@@ -5,7 +5,9 @@ namespace CorePortal.Features.Credits;
 
 public sealed record PeriodDisagreement(int PeriodId, int? CachedMax, int LedgerMax, int CachedUsed, int LedgerUsed);
 
-/// <summary>Checks that every period's cached Used and Max equal what its ledger rows add up to.</summary>
+public sealed record DayTotalDisagreement(string Day, LedgerKind Kind, int KeptAmount, int LedgerAmount, int KeptRows, int LedgerRows);
+
+/// <summary>Checks that what is kept beside the ledger (each period's cached Used and Max, the per-day totals) equals what its rows add up to.</summary>
 public static class LedgerAudit
 {
     public static Task<List<PeriodDisagreement>> FindDisagreementsAsync(CoreDbContext db, CancellationToken ct = default) =>
@@ -22,4 +24,18 @@ public static class LedgerAudit
                OR p.UsedCredits <> COALESCE(s.LedgerUsed, 0)
                OR p.UsedCredits < 0
             """).ToListAsync(ct);
+
+    /// <summary>The days and kinds whose kept total (LedgerDailyTotals) differs from the ledger's rows, either way round.</summary>
+    public static Task<List<DayTotalDisagreement>> FindDayTotalDisagreementsAsync(CoreDbContext db, CancellationToken ct = default) =>
+        db.Database.SqlQueryRaw<DayTotalDisagreement>(DayTotalsSql).ToListAsync(ct);
+
+    private const string DayTotalsSql = $"""
+        SELECT Day, Kind, SUM(KeptAmount) AS KeptAmount, SUM(LedgerAmount) AS LedgerAmount, SUM(KeptRows) AS KeptRows, SUM(LedgerRows) AS LedgerRows
+        FROM (SELECT Day, Kind, Amount AS KeptAmount, 0 AS LedgerAmount, Rows AS KeptRows, 0 AS LedgerRows FROM LedgerDailyTotals
+              UNION ALL
+              SELECT Day, Kind, 0, Amount, 0, Rows FROM ({LedgerDayTotalsSql.FromLedger}))
+        GROUP BY Day, Kind
+        HAVING SUM(KeptAmount) <> SUM(LedgerAmount) OR SUM(KeptRows) <> SUM(LedgerRows)
+        ORDER BY Day, Kind
+        """;
 }

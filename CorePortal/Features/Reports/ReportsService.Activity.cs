@@ -11,48 +11,40 @@ public enum UsageMeasure { Granted, Used, Refunded, Adjusted, Expired }
 
 public sealed partial class ReportsService
 {
-    private sealed record LedgerSums(int Granted, int Used, int Refunded, int Adjusted);
-    private sealed record ExpiredWeek(DateOnly Week, int Expired);
-
-    // One index-only range sum per week: SQLite reads (AtUtc, Kind, Amount) in order, while a GROUP BY on a computed week
-    // would sort every row of the range first (measured: about twice as slow on the 100,000-client database).
-    private static readonly string LedgerSumsSql = $"""
-        SELECT COALESCE(SUM(CASE WHEN Kind = {Grant} THEN Amount ELSE 0 END), 0) AS Granted,
-               COALESCE(SUM(CASE WHEN Kind = {Use} THEN Amount ELSE 0 END), 0) AS Used,
-               COALESCE(-SUM(CASE WHEN Kind = {Refund} THEN Amount ELSE 0 END), 0) AS Refunded,
-               COALESCE(SUM(CASE WHEN Kind IN ({Add}, {Deduct}) THEN Amount ELSE 0 END), 0) AS Adjusted
-        FROM Ledger WHERE AtUtc >= @from AND AtUtc < @end
-        """;
-
     // Weeks start on the Monday on or before a day: date(x, '-6 days', 'weekday 1') goes back six days, then forward to a Monday.
-    private const string ExpiredWeeksSql = """
-        SELECT date(EndsOn, '-6 days', 'weekday 1') AS Week, SUM(MAX(MaxCredits - UsedCredits, 0)) AS Expired
-        FROM CreditPeriods WHERE MaxCredits IS NOT NULL AND EndsOn >= @fromDay AND EndsOn <= @toDay
-        GROUP BY Week
+    // Ledger movements come from the per-day totals (LedgerDailyTotals: days × kinds rows, whatever the ledger's size), expired
+    // credits from the limited periods ending in the range, summed per day in the order of the (EndsOn, …, MaxCredits,
+    // UsedCredits) index and only then per week: a week computed for every period would be sorted first (about 5 times slower).
+    private static readonly string UsageWeeksSql = $"""
+        WITH moves AS (
+            SELECT date(Day, '-6 days', 'weekday 1') AS Week,
+                   SUM(CASE WHEN Kind = {Grant} THEN Amount ELSE 0 END) AS Granted,
+                   SUM(CASE WHEN Kind = {Use} THEN Amount ELSE 0 END) AS Used,
+                   -SUM(CASE WHEN Kind = {Refund} THEN Amount ELSE 0 END) AS Refunded,
+                   SUM(CASE WHEN Kind IN ({Add}, {Deduct}) THEN Amount ELSE 0 END) AS Adjusted,
+                   0 AS Expired
+            FROM LedgerDailyTotals WHERE Day >= @fromDay AND Day <= @toDay GROUP BY Week
+            UNION ALL
+            SELECT date(EndsOn, '-6 days', 'weekday 1'), 0, 0, 0, 0, SUM(Expired)
+            FROM (SELECT EndsOn, SUM(MAX(MaxCredits - UsedCredits, 0)) AS Expired FROM CreditPeriods
+                  WHERE MaxCredits IS NOT NULL AND EndsOn >= @fromDay AND EndsOn <= @toDay GROUP BY EndsOn)
+            GROUP BY 1)
+        SELECT Week, SUM(Granted) AS Granted, SUM(Used) AS Used, SUM(Refunded) AS Refunded, SUM(Adjusted) AS Adjusted, SUM(Expired) AS Expired
+        FROM moves GROUP BY Week
+        HAVING SUM(Granted) <> 0 OR SUM(Used) <> 0 OR SUM(Refunded) <> 0 OR SUM(Adjusted) <> 0 OR SUM(Expired) <> 0
+        ORDER BY Week
         """;
 
     /// <summary>
-    /// Credits granted, used, refunded, adjusted (added minus deducted) and expired per week (Monday to Sunday) over the range.
-    /// Expired counts the credits left unused on limited periods whose end date falls in the week.
+    /// Credits granted, used, refunded, adjusted (added minus deducted) and expired per week (Monday to Sunday) over the range;
+    /// weeks where nothing moved are left out. Expired counts the credits left unused on limited periods whose end date falls in the week.
     /// </summary>
     public async Task<IReadOnlyList<UsageWeek>> UsageAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
         EnsureManager(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var expired = await db.Database.SqlQueryRaw<ExpiredWeek>(ExpiredWeeksSql, RangeParameters(range)).ToListAsync(ct);
-        var weeks = new List<UsageWeek>();
-        for (var week = MondayOf(range.From); week <= range.To; week = week.AddDays(7))
-        {
-            var days = new ReportRange(week < range.From ? range.From : week, week.AddDays(6) > range.To ? range.To : week.AddDays(6));
-            var sums = await db.Database.SqlQueryRaw<LedgerSums>(LedgerSumsSql, RangeParameters(days)).SingleAsync(ct);
-            var lapsed = expired.FirstOrDefault(e => e.Week == week)?.Expired ?? 0;
-            if (sums != new LedgerSums(0, 0, 0, 0) || lapsed != 0)
-                weeks.Add(new UsageWeek(week, sums.Granted, sums.Used, sums.Refunded, sums.Adjusted, lapsed));
-        }
-        return weeks;
+        return await db.Database.SqlQueryRaw<UsageWeek>(UsageWeeksSql, RangeParameters(range)).ToListAsync(ct);
     }
-
-    private static DateOnly MondayOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     /// <summary>The ledger rows behind one bar of the usage chart (for Expired: the Grant rows of the periods that expired), at most 500.</summary>
     public async Task<IReadOnlyList<ReportLedgerRow>> UsageRowsAsync(ClaimsPrincipal user, DateOnly week, UsageMeasure measure, CancellationToken ct = default)
@@ -109,9 +101,6 @@ public sealed partial class ReportsService
             CreditHistoryService.ActionName(l.Kind), l.Amount, l.Owner, l.Name, l.Note))];
     }
 
-    private static SqliteParameter[] RangeParameters(ReportRange range) =>
-    [
-        new("@from", Stamp(range.FromUtc)), new("@end", Stamp(range.EndUtc)),
-        new("@fromDay", Day(range.From)), new("@toDay", Day(range.To)),
-    ];
+    // UTC days, as the AtUtc bounds of ReportRange cut them and as LedgerDailyTotals keeps them.
+    private static SqliteParameter[] RangeParameters(ReportRange range) => [new("@fromDay", Day(range.From)), new("@toDay", Day(range.To))];
 }

@@ -31,27 +31,40 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
             FROM (SELECT PeriodId FROM Ledger WHERE Kind = {Validity} AND ({laterRows}) GROUP BY PeriodId + 0) v)
         """;
 
-    // Unlimited purchases running at the end of @day. A purchase's Grant rows are written with its sale (PurchaseTerms.Grants),
-    // so "sold by then" is "granted by then"; the end date is the latest of its periods' ends as they stood then.
-    private static readonly string UnlimitedSql = $"""
+    // Unlimited purchases running at the end of @day, soonest ending first. A purchase's Grant rows are written with its sale
+    // (PurchaseTerms.Grants), so "sold by then" is "granted by then". Its end date then is Purchases.EndsOn (the latest of its
+    // periods' ends, kept so by every change of dates) unless a Validity row written since moved a period: those few are worked
+    // out from the ledger (shifted). The rest come off IX_Purchases_Unlimited (Status, EndsOn, SoldAtUtc, and the id after them)
+    // in order, so a page reads skip + take index entries instead of sorting every unlimited purchase; the count reads the
+    // index alone. The ORDER BY and LIMIT belong to the UNION ALL itself: SQLite then merges the two ordered arms and stops early.
+    private static string RunningUnlimitedSql(string orderAndLimit) => $"""
         WITH {MovedSql("AtUtc >= @cutoff")},
+        shifted AS (
+            SELECT p.PurchaseId, MAX(CASE WHEN m.PeriodId IS NULL THEN p.EndsOn ELSE m.EndsOn END) AS EndsOn
+            FROM CreditPeriods p LEFT JOIN moved m ON m.PeriodId = p.Id
+            WHERE p.PurchaseId IN (SELECT c.PurchaseId FROM moved JOIN CreditPeriods c ON c.Id = moved.PeriodId)
+            GROUP BY p.PurchaseId),
         running AS (
-            SELECT u.Id AS PurchaseId, MAX(CASE WHEN m.PeriodId IS NULL THEN p.EndsOn ELSE m.EndsOn END) AS EndsOn
-            FROM Purchases u JOIN CreditPeriods p ON p.PurchaseId = u.Id LEFT JOIN moved m ON m.PeriodId = p.Id
-            WHERE u.Status = @active AND u.CreditsPerPeriod IS NULL AND u.SoldAtUtc < @cutoff
-            GROUP BY u.Id)
-        SELECT u.Id AS PurchaseId, o.FirstName || ' ' || o.LastName AS Owner, loc.Name AS Location, u.Name AS Item, r.EndsOn,
-               CAST(julianday(r.EndsOn) - julianday(@day) AS INTEGER) + 1 AS DaysLeft, COUNT(*) OVER () AS Total
-        FROM running r
-        JOIN Purchases u ON u.Id = r.PurchaseId
-        JOIN Clients o ON o.Id = u.OwnerClientId
-        JOIN Locations loc ON loc.Id = u.LocationId
-        WHERE r.EndsOn >= @day
-        ORDER BY DaysLeft, u.Id
-        LIMIT @take OFFSET @skip
+            SELECT u.Id, u.EndsOn FROM Purchases u
+            WHERE u.CreditsPerPeriod IS NULL AND u.Status = @active AND u.EndsOn >= @day AND u.SoldAtUtc < @cutoff
+              AND u.Id NOT IN (SELECT PurchaseId FROM shifted)
+            UNION ALL
+            SELECT u.Id, s.EndsOn FROM shifted s JOIN Purchases u ON u.Id = s.PurchaseId
+            WHERE u.CreditsPerPeriod IS NULL AND u.Status = @active AND u.SoldAtUtc < @cutoff AND s.EndsOn >= @day
+            {orderAndLimit})
         """;
 
-    private sealed record UnlimitedLine(int PurchaseId, string Owner, string Location, string Item, DateOnly EndsOn, int DaysLeft, int Total);
+    private static readonly string UnlimitedSql = RunningUnlimitedSql("ORDER BY EndsOn, Id LIMIT @take OFFSET @skip") + """
+        SELECT u.Id AS PurchaseId, o.FirstName || ' ' || o.LastName AS Owner, loc.Name AS Location, u.Name AS Item, r.EndsOn,
+               CAST(julianday(r.EndsOn) - julianday(@day) AS INTEGER) + 1 AS DaysLeft
+        FROM running r
+        JOIN Purchases u ON u.Id = r.Id
+        JOIN Clients o ON o.Id = u.OwnerClientId
+        JOIN Locations loc ON loc.Id = u.LocationId
+        ORDER BY r.EndsOn, r.Id
+        """;
+
+    private static readonly string UnlimitedCountSql = RunningUnlimitedSql("") + "SELECT COUNT(*) AS Value FROM running";
 
     private static SqliteParameter[] AsOf(DateOnly day) =>
     [
@@ -75,11 +88,9 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
     {
         EnsureManager(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var lines = await db.Database.SqlQueryRaw<UnlimitedLine>(UnlimitedSql,
+        var rows = await db.Database.SqlQueryRaw<UnlimitedRow>(UnlimitedSql,
             [.. AsOf(day), new SqliteParameter("@skip", Math.Max(skip, 0)), new SqliteParameter("@take", take)]).ToListAsync(ct);
-        var total = lines.Count > 0 ? lines[0].Total
-            : skip > 0 ? (await UnlimitedPageAsync(user, day, 0, 1, ct)).Total // a page past the end still needs the count
-            : 0;
-        return new UnlimitedPage([.. lines.Select(l => new UnlimitedRow(l.PurchaseId, l.Owner, l.Location, l.Item, l.EndsOn, l.DaysLeft))], total);
+        var total = take < 0 && skip <= 0 ? rows.Count : await db.Database.SqlQueryRaw<int>(UnlimitedCountSql, AsOf(day)).SingleAsync(ct);
+        return new UnlimitedPage(rows, total);
     }
 }

@@ -29,6 +29,8 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
         await Exec(conn, null, "PRAGMA cache_size = -262144", ct);
         await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct);
         var indexes = await DropIndexesAsync(conn, tx, ["Clients", "Purchases", "CreditPeriods", "Ledger", "Bookings", "Sessions"], ct);
+        // Likewise the ledger's per-day totals: added up once at the end instead of one upsert per row by the trigger.
+        await Exec(conn, tx, $"DROP TRIGGER {LedgerDayTotalsSql.TriggerName}", ct);
         var ids = new Ids(conn, tx);
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         var nowUtc = clock.GetUtcNow().UtcDateTime;
@@ -87,6 +89,8 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
         foreach (var slot in sessionsByDay.Values.SelectMany(s => s).Where(s => s.Booked > 0))
             await Exec(conn, tx, $"UPDATE Sessions SET BookedCount = {slot.Booked} WHERE Id = {slot.Id}", ct);
         foreach (var create in indexes) await Exec(conn, tx, create, ct);
+        await Exec(conn, tx, LedgerDayTotalsSql.Rebuild, ct);
+        await Exec(conn, tx, LedgerDayTotalsSql.CreateTrigger, ct);
         await tx.CommitAsync(ct);
 
         void AddPurchase(int clientId, CatalogItem item, DateOnly startsOn)
