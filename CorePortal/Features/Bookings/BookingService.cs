@@ -53,7 +53,8 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         // is checked again where it counts: the debit and the place are conditional, the unique indexes refuse a
         // second live booking or a reused request key.
         var facts = await ReadFactsAsync(db, sessionId, clientId, purchaseId, ct);
-        if (Refusal(facts, clientId) is { } refusal) return refusal;
+        if (Refusal(facts, clientId) is { } refusal) // the same request may have committed since the first look: that is a replay
+            return requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } late ? late : refusal;
 
         try
         {
@@ -74,6 +75,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         int clientId, string? requestKey, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginWriteAsync(ct);
+        if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay; // committed while we queued
         var periodId = facts.PeriodId!.Value;
         // Takes the credit only while the time frame still covers the day and has one left, and the client may still use it.
         var balance = (await db.Database.SqlQuery<PeriodBalance>($"""
