@@ -28,7 +28,7 @@ public static class ReportsScenario
         {
             ("remaining credits today", r => LiabilityTabAsync(r, today)),
             ("remaining credits 30 days ago", r => LiabilityTabAsync(r, today.AddDays(-30))),
-            ("unlimited purchases, page 101 of 10", r => r.UnlimitedPageAsync(Manager, today, 1_000, 10)),
+            ("unlimited purchases, page 101 (10 a page)", r => r.UnlimitedPageAsync(Manager, today, 1_000, 10)),
             ("usage over 8 weeks", r => r.UsageAsync(Manager, range)),
             ("adjustments over 8 weeks", async r => { await r.AdjustersAsync(Manager, range); await r.AdjustmentRowsAsync(Manager, range); }),
             ("sharing over 8 weeks", r => r.SharingAsync(Manager, range)),
