@@ -31,8 +31,7 @@ public sealed class ScheduleBrowserTests(BrowserFixture browser)
 
         await row.ClickAsync();
         await page.GetByTestId("roster").GetByRole(AriaRole.Button, new() { Name = "Book a client" }).ClickAsync();
-        await BrowserFixture.Field(page, "client-search").FillAsync("leo ch");
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Leo Chen" }).ClickAsync();
+        await BrowserFixture.PickAsync(page, "client-search", "leo ch", "Leo Chen");
         // The only source Leo may use is Maya's accepted share, pre-selected with its remaining credits.
         await Expect(BrowserFixture.Field(page, "credit-source")).ToHaveValueAsync(new Regex(@"^20-Class Family Pack \(shared by Maya Chen\) · \d+ left"));
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Book", Exact = true }).ClickAsync();

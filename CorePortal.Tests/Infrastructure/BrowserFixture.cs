@@ -55,6 +55,30 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static ILocator Field(IPage page, string testId) =>
         page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 
+    /// <summary>
+    /// Types into a MudAutocomplete and clicks the option. If its list has not opened within a few seconds the text is
+    /// typed again, as a person would: on a loaded machine the list sometimes never opens for text typed while the dialog
+    /// around it was still opening (seen once in many CI runs, after a 30 s wait).
+    /// </summary>
+    public static async Task PickAsync(IPage page, string testId, string text, string option)
+    {
+        var item = page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option });
+        for (var attempt = 1; ; attempt++)
+        {
+            await Field(page, testId).FillAsync(text);
+            try
+            {
+                await item.WaitForAsync(new() { Timeout = 10_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                await Field(page, testId).FillAsync("");
+            }
+        }
+        await item.ClickAsync();
+    }
+
     /// <summary>Clicks before the circuit connects are lost; the layout marks when it is live.</summary>
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });

@@ -83,8 +83,7 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
 
         await page.GetByTestId("session-row").Filter(new() { HasText = className }).ClickAsync();
         await page.GetByTestId("roster").GetByRole(AriaRole.Button, new() { Name = "Book a client" }).ClickAsync();
-        await BrowserFixture.Field(page, "client-search").FillAsync("leo ch");
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Leo Chen" }).ClickAsync();
+        await BrowserFixture.PickAsync(page, "client-search", "leo ch", "Leo Chen");
         var source = BrowserFixture.Field(page, "credit-source");
         await Expect(source).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"· \d+ left"));
         var left = Number(System.Text.RegularExpressions.Regex.Match(await source.InputValueAsync(), @"· (\d+) left").Groups[1].Value);
