@@ -56,9 +56,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 
     /// <summary>
-    /// Types into a MudAutocomplete and clicks the option. If its list has not opened within a few seconds the text is
-    /// typed again, as a person would: on a loaded machine the list sometimes never opens for text typed while the dialog
-    /// around it was still opening (seen once in many CI runs, after a 30 s wait).
+    /// Types into a MudAutocomplete and clicks the option. If its list has not opened within 10 s the text is typed again,
+    /// as staff would: in one CI run of many the list never opened for the first text (the test waited 30 s); the cause
+    /// was not found, and three runs on a loaded machine did not show it again.
     /// </summary>
     public static async Task PickAsync(IPage page, string testId, string text, string option)
     {
