@@ -62,7 +62,7 @@ public static class LiveWorld
 
         public Received(HubConnection connection) => connection.On<BalanceChanged>(BalancesHub.EventName, Add);
 
-        public Received(BalanceFeed feed, out IDisposable subscription) => subscription = feed.Subscribe(e => { Add(e); return Task.CompletedTask; });
+        public Received(BalanceFeed feed, out IDisposable subscription) => subscription = feed.Subscribe(BalanceTopic.All, e => { Add(e); return Task.CompletedTask; });
 
         public IReadOnlyList<BalanceChanged> Events { get { lock (_gate) return [.. _events]; } }
 

@@ -3,6 +3,7 @@ using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
 using CorePortal.Features.Sales;
+using CorePortal.Tests.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Sharing;
@@ -14,8 +15,7 @@ public sealed class SaleServiceTests : IDisposable
     [Fact]
     public async Task Sale_with_two_shared_clients_writes_purchase_grant_pending_shares_and_invitations()
     {
-        var published = new List<BalanceChanged>();
-        using var subscription = _studio.Feed.Subscribe(c => { published.Add(c); return Task.CompletedTask; });
+        using var published = new FeedProbe(_studio.Feed, BalanceTopic.All);
 
         var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen", "Ivy Chen");
 
@@ -35,7 +35,7 @@ public sealed class SaleServiceTests : IDisposable
         Assert.Contains(outbox, m => m.Channel == OutboxChannel.Email && m.Recipient == "leo.chen@example.com"
             && m.Body == "Maya Chen has shared 20-Class Family Pack with you for use at Downtown Studio.");
         Assert.Empty(await LedgerAudit.FindDisagreementsAsync(db));
-        Assert.Equal(purchase.Periods[0].Id, Assert.Single(published).PeriodId);
+        Assert.Equal(purchase.Periods[0].Id, Assert.Single(await published.SettleAsync()).PeriodId);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using CorePortal.Data;
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
+using CorePortal.Tests.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Sharing;
@@ -54,13 +55,12 @@ public sealed class SharingServiceTests : IDisposable
     public async Task Accepting_on_the_clients_behalf_authorizes_them_and_publishes_the_pool_to_them()
     {
         var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
-        var published = new List<BalanceChanged>();
-        using var subscription = _studio.Feed.Subscribe(c => { published.Add(c); return Task.CompletedTask; });
+        using var published = new FeedProbe(_studio.Feed, BalanceTopic.Client(_studio["Leo Chen"]));
 
         var result = await _studio.Sharing().AcceptAsync(Users.Staff, await ShareIdAsync(purchaseId, "Leo Chen"));
 
         Assert.Equal("Leo Chen can now book with 20-Class Family Pack.", result.Message);
-        Assert.Contains(_studio["Leo Chen"], Assert.Single(published).ClientIds);
+        Assert.Contains(_studio["Leo Chen"], Assert.Single(await published.SettleAsync()).ClientIds);
         var shared = Assert.Single(await _studio.Queries().SharedWithClientAsync(_studio["Leo Chen"]));
         Assert.Equal(("Maya Chen", ShareStatus.Accepted, 20), (shared.OwnerName, shared.Status, shared.Remaining));
     }

@@ -15,51 +15,78 @@ public interface IBalanceBroadcast
 
 /// <summary>
 /// The feed of balance changes. Services publish after their transaction commits; components and the hub bridge
-/// subscribe and dispose the subscription when they go away. With a broadcast (more than one server) a publish
-/// goes only to the broadcast, and each server delivers what it receives back, so every listener gets it once.
+/// subscribe to what they show (a client, a purchase, a location) and dispose the subscription when they go away.
+/// A publish only hands the change to the queues of the subscriptions keyed to it and returns: no writer waits for
+/// a screen (see <see cref="BalanceSubscription"/>). With a broadcast (more than one server) a publish goes only to
+/// the broadcast, and each server delivers what it receives back, so every listener gets it once.
 /// </summary>
 public sealed class BalanceFeed(ILogger<BalanceFeed> log, IBalanceBroadcast? broadcast = null)
 {
     private readonly Lock _gate = new();
-    // Copy-on-write: publishing iterates a snapshot without holding the lock.
-    private ImmutableArray<Func<BalanceChanged, Task>> _subscribers = [];
+    // Copy-on-write: delivering reads a snapshot without taking the lock.
+    private ImmutableDictionary<BalanceTopic, ImmutableArray<BalanceSubscription>> _byTopic =
+        ImmutableDictionary<BalanceTopic, ImmutableArray<BalanceSubscription>>.Empty;
+    private int _count;
 
-    public IDisposable Subscribe(Func<BalanceChanged, Task> handler)
+    /// <summary>
+    /// Calls <paramref name="handler"/> with each change to <paramref name="topic"/>, one at a time, off the writer's
+    /// path; a subscriber that falls behind gets the latest change of each period. Dispose to stop.
+    /// </summary>
+    public BalanceSubscription Subscribe(BalanceTopic topic, Func<BalanceChanged, Task> handler)
     {
-        lock (_gate) _subscribers = _subscribers.Add(handler);
-        return new Subscription(this, handler);
+        var subscription = new BalanceSubscription(this, topic, handler, log);
+        lock (_gate)
+        {
+            _byTopic = _byTopic.SetItem(topic, _byTopic.GetValueOrDefault(topic, []).Add(subscription));
+            _count++;
+        }
+        return subscription;
     }
 
-    public int SubscriberCount => _subscribers.Length;
+    public int SubscriberCount => Volatile.Read(ref _count);
 
-    /// <summary>Publishes one committed change to every listener, on this server and, with a broadcast, on the others.</summary>
-    public async Task PublishAsync(BalanceChanged change)
+    /// <summary>
+    /// Publishes one committed change to every listener, on this server and, with a broadcast, on the others. It returns
+    /// once the change is handed over (queued here, or sent to the broadcast), never after a listener has run.
+    /// </summary>
+    public Task PublishAsync(BalanceChanged change)
     {
         if (broadcast is null)
         {
-            await DeliverAsync(change);
-            return;
+            Deliver(change);
+            return Task.CompletedTask;
         }
+        return BroadcastAsync(change);
+    }
+
+    private async Task BroadcastAsync(BalanceChanged change)
+    {
         try
         {
-            await broadcast.SendAsync(change);
+            await broadcast!.SendAsync(change);
         }
         catch (Exception ex)
         {
             // The other servers miss this one; this server's listeners still hear of it.
             log.LogError(ex, "Could not broadcast the change to period {PeriodId}; delivering on this server only", change.PeriodId);
-            await DeliverAsync(change);
+            Deliver(change);
         }
     }
 
-    /// <summary>Delivers to this server's subscribers; one failing listener never stops the others.</summary>
-    public async Task DeliverAsync(BalanceChanged change)
+    /// <summary>Queues the change for this server's subscriptions keyed to it; each is keyed to one topic, so each gets it once.</summary>
+    public void Deliver(BalanceChanged change)
     {
-        foreach (var handler in _subscribers)
-        {
-            try { await handler(change); }
-            catch (Exception ex) { log.LogWarning(ex, "A balance listener failed for period {PeriodId}", change.PeriodId); }
-        }
+        var byTopic = _byTopic;
+        Offer(byTopic, BalanceTopic.All, change);
+        Offer(byTopic, BalanceTopic.Purchase(change.PurchaseId), change);
+        Offer(byTopic, BalanceTopic.Location(change.LocationId), change);
+        foreach (var clientId in change.ClientIds.Distinct()) Offer(byTopic, BalanceTopic.Client(clientId), change);
+    }
+
+    private static void Offer(ImmutableDictionary<BalanceTopic, ImmutableArray<BalanceSubscription>> byTopic, BalanceTopic topic, BalanceChanged change)
+    {
+        if (!byTopic.TryGetValue(topic, out var subscriptions)) return;
+        foreach (var subscription in subscriptions) subscription.Offer(change);
     }
 
     /// <summary>Reads a period's committed state and publishes it. Call after the transaction commits.</summary>
@@ -82,17 +109,13 @@ public sealed class BalanceFeed(ILogger<BalanceFeed> log, IBalanceBroadcast? bro
         }
     }
 
-    private void Remove(Func<BalanceChanged, Task> handler)
+    internal void Remove(BalanceSubscription subscription)
     {
-        lock (_gate) _subscribers = _subscribers.Remove(handler);
-    }
-
-    private sealed class Subscription(BalanceFeed feed, Func<BalanceChanged, Task> handler) : IDisposable
-    {
-        private int _disposed;
-        public void Dispose()
+        lock (_gate)
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) feed.Remove(handler);
+            var rest = _byTopic[subscription.Topic].Remove(subscription);
+            _byTopic = rest.IsEmpty ? _byTopic.Remove(subscription.Topic) : _byTopic.SetItem(subscription.Topic, rest);
+            _count--;
         }
     }
 }

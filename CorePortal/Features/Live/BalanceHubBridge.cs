@@ -5,14 +5,15 @@ namespace CorePortal.Features.Live;
 /// <summary>
 /// Forwards this server's feed to the hub connections this server holds. Every server's feed hears every change
 /// (through Redis when there is more than one), so each server sends only to its own connections: once each.
+/// The sends run on the bridge's own subscription queue, so a slow connection or backplane never holds up a writer.
 /// </summary>
 public sealed class BalanceHubBridge(BalanceFeed feed, BalanceListeners listeners, IHubContext<BalancesHub> hub) : IHostedService
 {
-    private IDisposable? _subscription;
+    private BalanceSubscription? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = feed.Subscribe(SendAsync);
+        _subscription = feed.Subscribe(BalanceTopic.All, SendAsync);
         return Task.CompletedTask;
     }
 

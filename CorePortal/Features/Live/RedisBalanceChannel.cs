@@ -36,10 +36,11 @@ public sealed class RedisBalanceReceiver(RedisBalanceChannel channel, BalanceFee
     {
         var subscriber = await channel.SubscriberAsync();
         _queue = await subscriber.SubscribeAsync(RedisBalanceChannel.Channel);
-        _queue.OnMessage(async message =>
+        _queue.OnMessage(message =>
         {
+            // Deliver only queues the change for this server's subscribers: the channel never waits for a screen.
             if (JsonSerializer.Deserialize<BalanceChanged>((string)message.Message!, JsonSerializerOptions.Web) is { } change)
-                await feed.DeliverAsync(change);
+                feed.Deliver(change);
             else
                 log.LogWarning("Ignored an empty message on {Channel}", RedisBalanceChannel.Channel);
         });
