@@ -37,6 +37,10 @@ public static class BenchmarkRunner
             var (bookingRows, bookingFailures) = await BookingScenario.RunAsync(host, options.PoolCredits);
             rows.AddRange(bookingRows);
             failed.AddRange(bookingFailures);
+            log("Bookings with screens open ...");
+            var (screenRows, screenFailures) = await ScreensScenario.RunAsync(host, Math.Min(options.PoolCredits, 500));
+            rows.AddRange(screenRows);
+            failed.AddRange(screenFailures);
             rows.AddRange(await ReportsScenario.RunAsync(host));
 
             log("Live updates, page weight and memory, on the app over Kestrel ...");
