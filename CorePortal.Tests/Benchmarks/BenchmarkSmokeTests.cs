@@ -28,8 +28,8 @@ public sealed class BenchmarkSmokeTests
             Assert.Contains($"booking {way}, 8 bookers", scenarios);
         }
         Assert.Contains("memory: working set after scenarios", scenarios);
-        Assert.Contains("booking, 0 screens open", scenarios);
-        Assert.Contains("booking, 100 screens reloading 20 ms", scenarios);
+        Assert.Contains("screens open while booking: 0", scenarios);
+        Assert.Contains("screens open while booking: 100, 20 ms reload each", scenarios);
         Assert.StartsWith("15/15 received", report.Rows.Single(r => r.Scenario == "live update to 5 SignalR clients").Figure, StringComparison.Ordinal);
         foreach (var page in new[] { "client profile, package of 12 visits", "Show Visits, 12 visits" })
             Assert.Contains("KB sent (median of 2", report.Rows.Single(r => r.Scenario == page).Figure, StringComparison.Ordinal);
