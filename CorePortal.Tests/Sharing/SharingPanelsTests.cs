@@ -3,6 +3,7 @@ using Bunit.TestDoubles;
 using CorePortal.Components.Pages.Clients;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Clients;
 using CorePortal.Features.Live;
 using CorePortal.Features.Notifications;
 using CorePortal.Features.Sales;
@@ -29,7 +30,7 @@ public sealed class SharingPanelsTests : BunitContext
         Services.AddScoped<SharingService>();
         Services.AddScoped<SharingQueries>();
         Services.AddScoped<SharingTermsService>();
-        Services.AddScoped<SaleClientLookup>();
+        Services.AddSingleton<ClientSearchService>();
         Services.AddScoped<NotificationService>();
         Services.AddScoped<CurrentUser>();
         _auth = AddAuthorization();

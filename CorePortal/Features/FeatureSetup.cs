@@ -27,7 +27,6 @@ public static class FeatureSetup
         // Sharing: Retail Configurations, New Sale with shared clients, invitations through the outbox
         services.AddScoped<Catalog.CatalogService>();
         services.AddScoped<Sales.SaleService>();
-        services.AddScoped<Sales.SaleClientLookup>();
         services.AddScoped<Sharing.SharingService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();

@@ -1,13 +1,11 @@
 using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
-using CorePortal.Features.Clients;
 using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
 
-public sealed record LocationOption(int Id, string Name);
 public sealed record SessionRow(int Id, string Name, string Trainer, DateTime StartsAt, int DurationMinutes, int Capacity, int BookedCount)
 {
     public string Label => SessionLabel.Of(Name, StartsAt);
@@ -16,7 +14,6 @@ public sealed record RosterRow(int BookingId, string ClientName, string Barcode,
 {
     public string StatusText => SessionLabel.StatusText(Status);
 }
-public sealed record ClientOption(int Id, string Name, string Barcode, string Email);
 
 /// <summary>The form behind "New session"; the service validates it.</summary>
 public sealed class SessionInput
@@ -30,7 +27,7 @@ public sealed class SessionInput
     public int Capacity { get; set; } = 12;
 }
 
-/// <summary>The schedule: sessions by day and location, new sessions, a session's roster and finding a client to book.</summary>
+/// <summary>The schedule: sessions by day and location, new sessions, and a session's roster (the client to book is found by ClientSearchService).</summary>
 public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbFactory)
 {
     public async Task<IReadOnlyList<LocationOption>> LocationsAsync(CancellationToken ct = default)
@@ -91,26 +88,5 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
             .Select(b => new RosterRow(b.Id, b.Client!.FirstName + " " + b.Client.LastName, b.Client.Barcode, b.Purchase!.Name, b.Status))
             .ToListAsync(ct);
         return ServiceResult.Success<IReadOnlyList<RosterRow>>(rows);
-    }
-
-    /// <summary>Clients whose name, email or phone starts with the text, or whose barcode is the text; at most ten.</summary>
-    public async Task<IReadOnlyList<ClientOption>> FindClientsAsync(ClaimsPrincipal user, string? text, CancellationToken ct = default)
-    {
-        var key = ClientSearchKeys.Text(text ?? "");
-        if (!user.CanEditCredits() || key.Length < 2) return [];
-        var words = key.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var digits = ClientSearchKeys.Digits(key);
-        var isPhone = digits.Length >= 3 && key.All(ch => char.IsAsciiDigit(ch) || " +-().".Contains(ch, StringComparison.Ordinal));
-        var barcode = key.ToUpperInvariant();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var clients = db.Clients.AsNoTracking();
-        var (first, last) = (words[0], words[^1]);
-        clients = words.Length >= 2
-            ? clients.Where(c => c.FirstNameKey.StartsWith(first) && c.LastNameKey.StartsWith(last))
-            : clients.Where(c => c.Barcode == barcode || c.FirstNameKey.StartsWith(key) || c.LastNameKey.StartsWith(key) || c.EmailKey.StartsWith(key)
-                || (isPhone && c.PhoneDigits.Contains(digits)));
-        return await clients.OrderBy(c => c.LastNameKey).ThenBy(c => c.FirstNameKey).Take(10)
-            .Select(c => new ClientOption(c.Id, c.FirstName + " " + c.LastName, c.Barcode, c.Email))
-            .ToListAsync(ct);
     }
 }

@@ -28,5 +28,3 @@ public sealed record CatalogItemView(int Id, CatalogKind Kind, string Name, long
     public string Term => Kind == CatalogKind.Package ? $"valid {ValidityDays} days" : $"per {PeriodUnit.ToString().ToLowerInvariant()}, {PeriodCount} {PeriodUnit.ToString().ToLowerInvariant()}s";
     public string Sharing => AllowSharing ? $"Up to {SharingLimit} clients" : "Off";
 }
-
-public sealed record LocationOption(int Id, string Name);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +16,7 @@ public sealed record ClientRow(int Id, string FirstName, string LastName, string
 public sealed record ClientPage(IReadOnlyList<ClientRow> Rows, int Total, bool TotalIsCapped = false);
 
 /// <summary>
+/// The one client search (Clients page, staff API, and the client picker of New Sale, sharing and booking).
 /// Finds clients by name, email, phone or barcode. Every branch is a range or equality lookup on an indexed
 /// search-key column, so a query stays fast at 100,000 clients: text matches the start of a first name,
 /// last name or email, case-insensitively; phone digits match the start or the end of the number,
@@ -30,10 +33,18 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
     /// <summary>Counting stops past this many matches: a three-letter name matches thousands, and nobody pages through them.</summary>
     public const int CountLimit = 1_000;
 
+    /// <summary>A picker lists this many clients at most: past that, staff type more.</summary>
+    public const int PickerSize = 10;
+
+    /// <summary>A picker searches from this many characters: one letter matches a large share of the studio.</summary>
+    public const int PickerMinLength = 2;
+
     private const string RowSql = """
         SELECT c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Barcode, l.Name
         FROM Clients c JOIN Locations l ON l.Id = c.HomeLocationId
         """;
+
+    private const string Order = "ORDER BY c.LastNameKey, c.FirstNameKey, c.Id";
 
     private string? _connectionString;
 
@@ -44,8 +55,7 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
         var filter = Filter(query ?? "");
         await using var connection = await OpenAsync(ct);
         var rows = new List<ClientRow>();
-        await using (var command = filter.Command(connection,
-            $"{RowSql} WHERE {filter.Sql} ORDER BY c.LastNameKey, c.FirstNameKey, c.Id LIMIT {pageSize} OFFSET {page * pageSize}"))
+        await using (var command = filter.Command(connection, PageSql(filter, page, pageSize)))
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
                 rows.Add(new ClientRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
@@ -53,7 +63,7 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
         // A page that is not full is the last one, so it tells the total without a second query (the usual case for
         // an email, a phone number or a barcode).
         if (rows.Count < pageSize && (rows.Count > 0 || page == 0)) return new ClientPage(rows, page * pageSize + rows.Count);
-        await using var count = filter.Command(connection, $"SELECT count(*) FROM (SELECT 1 FROM Clients c WHERE {filter.Sql} LIMIT {CountLimit + 1})");
+        await using var count = filter.Command(connection, CountSql(filter));
         var counted = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         return new ClientPage(rows, Math.Min(counted, CountLimit), counted > CountLimit);
     }
@@ -65,9 +75,40 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
         if (string.IsNullOrEmpty(code)) return null;
         var filter = new ClientFilter();
         await using var connection = await OpenAsync(ct);
-        await using var command = filter.Command(connection, $"SELECT c.Id FROM Clients c WHERE {filter.Exact(nameof(Client.Barcode), code)} LIMIT 1");
+        await using var command = filter.Command(connection, BarcodeSql(filter, code));
         return await command.ExecuteScalarAsync(ct) is long id ? (int)id : null;
     }
+
+    /// <summary>
+    /// The clients a picker offers for what staff typed (same rules as the Clients page), first by last name; nothing for
+    /// fewer than two characters, and nothing for a caller who is not staff: members and trainers cannot search clients.
+    /// </summary>
+    public async Task<IReadOnlyList<ClientOption>> OptionsAsync(ClaimsPrincipal user, string? text, CancellationToken ct = default)
+    {
+        var q = (text ?? "").Trim();
+        if (!user.CanEditCredits() || q.Length < PickerMinLength) return [];
+        var filter = Filter(q);
+        await using var connection = await OpenAsync(ct);
+        await using var command = filter.Command(connection, OptionsSql(filter));
+        var options = new List<ClientOption>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            options.Add(new ClientOption(reader.GetInt32(0), $"{reader.GetString(1)} {reader.GetString(2)}", reader.GetString(3), reader.GetString(4)));
+        return options;
+    }
+
+    // Every statement the service runs, one method each, so the query-plan test explains exactly these.
+    internal static string PageSql(ClientFilter filter, int page, int pageSize) =>
+        $"{RowSql} WHERE {filter.Sql} {Order} LIMIT {pageSize} OFFSET {page * pageSize}";
+
+    internal static string CountSql(ClientFilter filter) =>
+        $"SELECT count(*) FROM (SELECT 1 FROM Clients c WHERE {filter.Sql} LIMIT {CountLimit + 1})";
+
+    internal static string OptionsSql(ClientFilter filter) =>
+        $"SELECT c.Id, c.FirstName, c.LastName, c.Email, c.Barcode FROM Clients c WHERE {filter.Sql} {Order} LIMIT {PickerSize}";
+
+    internal static string BarcodeSql(ClientFilter filter, string code) =>
+        $"SELECT c.Id FROM Clients c WHERE {filter.Exact(nameof(Client.Barcode), code)} LIMIT 1";
 
     /// <summary>The WHERE clause (over Clients as c) for what staff typed.</summary>
     internal static ClientFilter Filter(string query)
