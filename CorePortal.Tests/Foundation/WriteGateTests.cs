@@ -3,6 +3,7 @@ using CorePortal.Features.Clients;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CorePortal.Tests.Foundation;
 
@@ -109,6 +110,23 @@ public sealed class WriteGateTests : IDisposable
         await using var tx = await db.BeginWriteAsync(Ct);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.BeginWriteAsync(Ct));
+    }
+
+    [Fact]
+    public async Task The_app_under_test_refuses_a_save_around_the_door_and_takes_the_same_save_through_it()
+    {
+        await using var app = new PortalFactory { GeneratedClients = 0 };
+        var factory = app.Services.GetRequiredService<IDbContextFactory<CoreDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(Ct);
+        db.Locations.Add(new Location { Name = "Side Door Studio" });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync(Ct));
+
+        await using var tx = await db.BeginWriteAsync(Ct);
+        await db.SaveChangesAsync(Ct);
+        await tx.CommitAsync(Ct);
+        await using var check = await factory.CreateDbContextAsync(Ct);
+        Assert.True(await check.Locations.AnyAsync(l => l.Name == "Side Door Studio", Ct));
     }
 
     // A writer that should get in does so at once; one that never does fails here, with a reason, instead of hanging the run.
