@@ -47,7 +47,7 @@ public sealed class TestDatabase : IDbContextFactory<CoreDbContext>, IDisposable
 
     /// <summary>
     /// A write transaction for synchronous fixture code. Blocking is safe here: SQLite's driver completes its "async" calls
-    /// synchronously, and a fixture's writer finds the door free.
+    /// synchronously, so at worst the thread waits for the writer ahead of it.
     /// </summary>
     public sealed class SyncWrite(WriteTransaction tx) : IDisposable
     {

@@ -16,11 +16,11 @@ namespace CorePortal.Data;
 /// transaction). A PostgreSQL door behind this class must give each of them the same guarantee (a lock, SERIALIZABLE with
 /// retries, or a constraint), or they break:
 /// <list type="bullet">
-/// <item>The sharing limit: <c>ShareInvitations.Refusal</c> counts a purchase's shares, then <c>SaleService.SellAsync</c> and
-/// <c>SharingService.InviteAsync</c> insert new ones; two invitations at once could both see the last free place.</item>
+/// <item>The sharing limit: <c>SharingService.AddShareAsync</c> counts a purchase's pending and accepted shares
+/// (<c>ShareInvitations.Refusal</c>), then inserts one; two invitations at once could both take the last free place.</item>
 /// <item>Invitation answers: <c>SharingService</c> accept, decline and remove read the share's status and change it; an
 /// answer racing a removal could revive a removed share.</item>
-/// <item>Request-key replays: <c>SaleService.SellAsync</c>, <c>ClientEditService.CreateAsync</c> and <c>BookingService</c> (its
+/// <item>Request-key replays: <c>SaleService.CheckoutAsync</c>, <c>ClientEditService.CreateAsync</c> and <c>BookingService</c> (its
 /// second look, inside the door) find the key and replay the first answer; the unique indexes refuse a duplicate, but a retry
 /// gets the first answer rather than a constraint error only because it waits in the door until the first writer committed.</item>
 /// <item>Validity edits: <c>CreditAdjustmentService.SaveAsync</c> changes a period's dates and recomputes the purchase's StartsOn
@@ -31,8 +31,9 @@ namespace CorePortal.Data;
 /// <item>Member logins: <c>MemberAccountService.InviteAsync</c> checks that no other login uses the email, then inserts one.</item>
 /// <item>Outbox claims: <c>OutboxDelivery</c> claims a message with a conditional UPDATE (safe on any engine), then sets an
 /// invitation's token on a share it read as pending.</item>
-/// <item>Seeding an empty database: <c>DemoSeeder.SeedIfEmptyAsync</c> checks for locations, then fills; start-up migrations
-/// (<see cref="MigrateAsync"/>) hold the door too. Two servers starting on one empty database would both seed.</item>
+/// <item>Seeding an empty database: <c>DemoSeeder.SeedIfEmptyAsync</c> sees no locations, then fills the database in several
+/// write transactions; only start-up runs it, once per process, after the migrations (<see cref="MigrateAsync"/>, which hold
+/// the door too). Two servers starting on one empty database would both seed: the PostgreSQL door needs a lock around it.</item>
 /// <item>Liability snapshots keep the figures counted furthest along the ledger with one upsert (safe on any engine).</item>
 /// </list>
 /// </remarks>
