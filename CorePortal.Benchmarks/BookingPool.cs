@@ -14,6 +14,7 @@ public sealed record BookingPool(int ClientId, int PurchaseId, int PeriodId, int
     public static async Task<BookingPool> CreateAsync(BenchHost host, string label, int credits)
     {
         await using var db = host.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync();
         var location = await db.Locations.OrderBy(l => l.Id).FirstAsync();
         var client = new Client
         {
@@ -37,6 +38,7 @@ public sealed record BookingPool(int ClientId, int PurchaseId, int PeriodId, int
         await db.SaveChangesAsync();
         db.Ledger.AddRange(PurchaseTerms.Grants(purchase, "Bench", now));
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
         var period = purchase.Periods.Single();
         return new BookingPool(client.Id, purchase.Id, period.Id, credits, sessions.Select(s => s.Id).ToList());
     }

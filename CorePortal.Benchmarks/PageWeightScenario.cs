@@ -119,7 +119,7 @@ public static class PageWeightScenario
     {
         var pool = await BookingPool.CreateAsync(host, $"visits-{Guid.NewGuid():N}"[..24], visits + 10); // credits left: the package stays active
         await using var db = host.CreateDbContext();
-        await using var tx = await db.Database.BeginTransactionAsync();
+        await using var tx = await db.BeginWriteAsync();
         var now = DateTime.UtcNow;
         var sessionIds = pool.SessionIds.Take(visits).ToList();
         for (var i = 0; i < visits; i++)

@@ -96,6 +96,7 @@ public sealed class ApiApp : PortalFactory
     /// <summary>A new session with room for everyone, the given number of days from today.</summary>
     public Task<int> NewSessionAsync(int daysFromToday, string name = "Member Flow") => QueryAsync(async db =>
     {
+        await using var tx = await db.BeginWriteAsync();
         var session = new Session
         {
             Name = name, Trainer = "Taylor Trainer", DurationMinutes = 45, Capacity = 20,
@@ -103,6 +104,7 @@ public sealed class ApiApp : PortalFactory
         };
         db.Sessions.Add(session);
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
         return session.Id;
     });
 

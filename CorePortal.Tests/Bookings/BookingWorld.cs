@@ -18,9 +18,11 @@ public sealed class BookingWorld : IDisposable
     public BookingWorld()
     {
         using var db = Db.CreateDbContext();
+        using var tx = TestDatabase.BeginWrite(db);
         Location = new Location { Name = "Downtown Studio" };
         db.Locations.Add(Location);
         db.SaveChanges();
+        tx.Commit();
         Bookings = new BookingService(Db, Feed, Clock);
         Visits = new VisitHistoryService(Db);
         Schedule = new ScheduleService(Db);
@@ -46,6 +48,7 @@ public sealed class BookingWorld : IDisposable
     public Client AddClient(string first, string last, string phone = "555-0100")
     {
         using var db = Db.CreateDbContext();
+        using var tx = TestDatabase.BeginWrite(db);
         var client = new Client
         {
             FirstName = first, LastName = last, Email = $"{first}.{last}.{Guid.NewGuid():N}@example.com".ToLowerInvariant(),
@@ -54,6 +57,7 @@ public sealed class BookingWorld : IDisposable
         ClientSearchKeys.Apply(client);
         db.Clients.Add(client);
         db.SaveChanges();
+        tx.Commit();
         return client;
     }
 
@@ -62,7 +66,7 @@ public sealed class BookingWorld : IDisposable
         CatalogKind kind = CatalogKind.Package, int periodCount = 1, bool sharing = false)
     {
         using var db = Db.CreateDbContext();
-        using var tx = db.Database.BeginTransaction();
+        using var tx = TestDatabase.BeginWrite(db);
         var item = new CatalogItem
         {
             Kind = kind, Name = name, PriceCents = 10_000, LocationId = Location.Id, CreditsPerPeriod = credits, ValidityDays = validityDays,
@@ -82,13 +86,16 @@ public sealed class BookingWorld : IDisposable
     public void Share(Purchase purchase, Client buddy, ShareStatus status)
     {
         using var db = Db.CreateDbContext();
+        using var tx = TestDatabase.BeginWrite(db);
         db.PurchaseShares.Add(new PurchaseShare { PurchaseId = purchase.Id, ClientId = buddy.Id, Status = status, InvitedAtUtc = Clock.GetUtcNow().UtcDateTime });
         db.SaveChanges();
+        tx.Commit();
     }
 
     public Session AddSession(string name, int dayOffset = 1, int capacity = 20, string trainer = "Jordan Lee")
     {
         using var db = Db.CreateDbContext();
+        using var tx = TestDatabase.BeginWrite(db);
         var session = new Session
         {
             Name = name, LocationId = Location.Id, Trainer = trainer, StartsAt = Today.AddDays(dayOffset).ToDateTime(new TimeOnly(7, 0)),
@@ -96,6 +103,7 @@ public sealed class BookingWorld : IDisposable
         };
         db.Sessions.Add(session);
         db.SaveChanges();
+        tx.Commit();
         return session;
     }
 

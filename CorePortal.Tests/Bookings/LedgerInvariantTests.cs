@@ -56,7 +56,7 @@ public sealed class LedgerInvariantTests : IDisposable
         await using var db = _world.Db.CreateDbContext();
         Assert.Empty(await LedgerAudit.FindDisagreementsAsync(db, Ct));
 
-        await db.CreditPeriods.ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, 3), Ct);
+        await _world.Db.WriteAsync(w => w.CreditPeriods.ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, 3), Ct));
 
         var disagreement = Assert.Single(await LedgerAudit.FindDisagreementsAsync(db, Ct));
         Assert.Equal((3, 1, 10, 10), (disagreement.CachedUsed, disagreement.LedgerUsed, disagreement.CachedMax, disagreement.LedgerMax));

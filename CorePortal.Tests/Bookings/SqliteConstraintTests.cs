@@ -19,6 +19,7 @@ public sealed class SqliteConstraintTests : IDisposable
         var pack = _world.Sell(client, "10-Class Pack", credits: 10);
         var session = _world.AddSession("HIIT 45");
         await using var db = _world.Db.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync(Ct);
         Booking Row(string key) => new()
         {
             SessionId = session.Id, ClientId = client.Id, PurchaseId = pack.Id, PeriodId = pack.Periods[0].Id,

@@ -31,8 +31,7 @@ public sealed class DatabaseTests
         var studio = await new StudioBuilder(database, FixedClock.At(2026, 11, 23)).WithLocationAsync();
         var purchase = await studio.SellAsync(studio.Package("2-Class Pack", 2), await studio.ClientAsync("A", "B"), new DateOnly(2026, 11, 1));
 
-        await using var db = database.CreateDbContext();
-        var overdraw = () => db.CreditPeriods.Where(p => p.Id == purchase.Periods[0].Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, 3));
+        var overdraw = () => database.WriteAsync(db => db.CreditPeriods.Where(p => p.Id == purchase.Periods[0].Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, 3)));
 
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(overdraw);
     }

@@ -5,6 +5,7 @@ using CorePortal.Features.Clients;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         // Tests sign the demo users in many times a minute; the per-account limit is tested with its own setting.
         builder.UseSetting("Auth:SignInsPerAccountPerMinute", "1000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        // Every context of the app refuses a write around the write door, so each test through the app proves there is none.
+        builder.ConfigureTestServices(s => s.ConfigureDbContext<CoreDbContext>(o => o.AddInterceptors(WriteDoorGuard.Instance)));
     }
 
     /// <summary>An HTTP client signed in through the real sign-in form.</summary>
@@ -69,6 +72,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
+        await using var tx = await db.BeginWriteAsync();
         var unique = Guid.NewGuid().ToString("N")[..8];
         var client = new Client
         {
@@ -78,6 +82,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         ClientSearchKeys.Apply(client);
         db.Clients.Add(client);
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
         return client;
     }
 

@@ -16,18 +16,22 @@ public sealed class StudioBuilder(TestDatabase database, TimeProvider clock)
     public async Task<StudioBuilder> WithLocationAsync(string name = "Downtown Studio")
     {
         await using var db = database.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync();
         Location = new Location { Name = name };
         db.Locations.Add(Location);
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
         return this;
     }
 
     public async Task<Client> ClientAsync(string first, string last, string? phone = null, string? barcode = null)
     {
         await using var db = database.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync();
         var client = NewClient(first, last, phone, barcode);
         db.Clients.Add(client);
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
         return client;
     }
 
@@ -35,8 +39,10 @@ public sealed class StudioBuilder(TestDatabase database, TimeProvider clock)
     public async Task ClientsNamedAsync(string first, string lastPrefix, int count)
     {
         await using var db = database.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync();
         db.Clients.AddRange(Enumerable.Range(1, count).Select(i => NewClient(first, $"{lastPrefix}{i:D4}", null, null)));
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
     }
 
     private Client NewClient(string first, string last, string? phone, string? barcode)
@@ -64,12 +70,14 @@ public sealed class StudioBuilder(TestDatabase database, TimeProvider clock)
     public async Task<Purchase> SellAsync(CatalogItem item, Client owner, DateOnly startsOn)
     {
         await using var db = database.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync();
         if (item.Id == 0) { db.CatalogItems.Add(item); await db.SaveChangesAsync(); }
         var purchase = PurchaseTerms.Create(item, owner.Id, startsOn, clock.GetUtcNow().UtcDateTime);
         db.Purchases.Add(purchase);
         await db.SaveChangesAsync();
         db.Ledger.AddRange(PurchaseTerms.Grants(purchase, "Test", clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
         return purchase;
     }
 
@@ -77,6 +85,7 @@ public sealed class StudioBuilder(TestDatabase database, TimeProvider clock)
     public async Task UseAsync(CreditPeriod period, int count)
     {
         await using var db = database.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync();
         var p = await db.CreditPeriods.FindAsync(period.Id) ?? throw new InvalidOperationException("No period");
         for (var i = 0; i < count; i++)
         {
@@ -89,5 +98,6 @@ public sealed class StudioBuilder(TestDatabase database, TimeProvider clock)
         }
         p.Version = Guid.NewGuid();
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
     }
 }

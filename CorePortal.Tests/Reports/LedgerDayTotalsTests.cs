@@ -47,7 +47,7 @@ public sealed class LedgerDayTotalsTests : IDisposable
         await using var db = _world.Db.CreateDbContext();
         Assert.Empty(await LedgerAudit.FindDayTotalDisagreementsAsync(db, Ct));
 
-        await db.LedgerDailyTotals.ExecuteUpdateAsync(s => s.SetProperty(t => t.Amount, 12), Ct);
+        await _world.Db.WriteAsync(w => w.LedgerDailyTotals.ExecuteUpdateAsync(s => s.SetProperty(t => t.Amount, 12), Ct));
 
         var disagreement = Assert.Single(await LedgerAudit.FindDayTotalDisagreementsAsync(db, Ct));
         Assert.Equal(new DayTotalDisagreement("2026-03-02", LedgerKind.Grant, 12, 10, 1, 1), disagreement);
@@ -66,9 +66,11 @@ public sealed class LedgerDayTotalsTests : IDisposable
     private async Task<int> PackAsync()
     {
         await using var db = _world.Db.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync(Ct);
         var item = new CatalogItem { Kind = CatalogKind.Package, Name = "10-Class Pack", PriceCents = 10_000, LocationId = _world.Location.Id, CreditsPerPeriod = 10, ValidityDays = 90 };
         db.CatalogItems.Add(item);
         await db.SaveChangesAsync(Ct);
+        await tx.CommitAsync(Ct);
         return item.Id;
     }
 

@@ -65,7 +65,7 @@ public sealed class LiabilitySnapshotTests : IAsyncLifetime, IDisposable
         // Yesterday still reads as it stood: the same as this morning.
         Assert.Equal([("10-Class Pack", 1, 10, 10000L), ("Monthly 8", 1, 13, 5417L)], Figures(await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 22))));
         // And the same figures worked out from the ledger alone, with no snapshot kept.
-        await using (var db = _db.CreateDbContext()) await db.LiabilitySnapshots.ExecuteDeleteAsync();
+        await _db.WriteAsync(db => db.LiabilitySnapshots.ExecuteDeleteAsync());
         Assert.Equal(today, await _reports.LiabilityAsync(_manager, ReportsFixture.Today));
     }
 

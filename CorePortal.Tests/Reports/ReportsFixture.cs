@@ -72,6 +72,7 @@ public static class ReportsFixture
     public static async Task RefundAsync(TestDatabase database, int periodId, TimeProvider clock)
     {
         await using var db = database.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync();
         var period = await db.CreditPeriods.SingleAsync(p => p.Id == periodId);
         period.UsedCredits--;
         period.Version = Guid.NewGuid();
@@ -82,11 +83,13 @@ public static class ReportsFixture
             Note = "Yoga cancelled for Maya Chen",
         });
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
     }
 
     private static async Task ShareAndBookAsync(TestDatabase database, Purchase pack, Client maya, Client leo, Client ava, Client noah, TimeProvider clock)
     {
         await using var db = database.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync();
         var now = clock.GetUtcNow().UtcDateTime;
         db.PurchaseShares.AddRange(
             new PurchaseShare { PurchaseId = pack.Id, ClientId = leo.Id, Status = ShareStatus.Accepted, InvitedAtUtc = now },
@@ -101,5 +104,6 @@ public static class ReportsFixture
         };
         db.Bookings.AddRange(Visit(leo, BookingStatus.Booked), Visit(maya, BookingStatus.Booked), Visit(maya, BookingStatus.Cancelled));
         await db.SaveChangesAsync();
+        await tx.CommitAsync();
     }
 }

@@ -41,8 +41,8 @@ public sealed class SaleServiceTests : IDisposable
     [Fact]
     public async Task Sale_is_one_transaction_a_failure_while_writing_shares_leaves_no_purchase_ledger_or_outbox()
     {
-        await using (var db = _studio.Db.CreateDbContext())
-            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_shares BEFORE INSERT ON PurchaseShares BEGIN SELECT RAISE(ABORT, 'share refused'); END;");
+        await _studio.Db.WriteAsync(db =>
+            db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_shares BEFORE INSERT ON PurchaseShares BEGIN SELECT RAISE(ABORT, 'share refused'); END;"));
 
         await Assert.ThrowsAnyAsync<DbUpdateException>(() =>
             _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(_studio.FamilyPackId, _studio["Maya Chen"], [_studio["Leo Chen"]])));

@@ -138,10 +138,9 @@ public sealed class SharingServiceTests : IDisposable
     private async Task SetTokenAsync(int purchaseId, string client, string token, DateTime expiresUtc)
     {
         var id = await ShareIdAsync(purchaseId, client);
-        await using var db = _studio.Db.CreateDbContext();
-        await db.PurchaseShares.Where(s => s.Id == id).ExecuteUpdateAsync(s => s
+        await _studio.Db.WriteAsync(db => db.PurchaseShares.Where(s => s.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.TokenHash, CorePortal.Features.Notifications.OutboxDelivery.HashToken(token))
-            .SetProperty(x => x.TokenExpiresAtUtc, expiresUtc));
+            .SetProperty(x => x.TokenExpiresAtUtc, expiresUtc)));
     }
 
     public void Dispose() => _studio.Dispose();

@@ -25,6 +25,7 @@ public sealed class SharingStudio : IDisposable
     public SharingStudio()
     {
         using var db = Db.CreateDbContext();
+        using var tx = TestDatabase.BeginWrite(db);
         var downtown = new Location { Name = "Downtown Studio" };
         var family = new CatalogItem { Kind = CatalogKind.Package, Name = "20-Class Family Pack", PriceCents = 32000, Location = downtown, CreditsPerPeriod = 20, ValidityDays = 180, AllowSharing = true, SharingLimit = 3 };
         var ten = new CatalogItem { Kind = CatalogKind.Package, Name = "10-Class Pack", PriceCents = 18000, Location = downtown, CreditsPerPeriod = 10, ValidityDays = 90 };
@@ -43,6 +44,7 @@ public sealed class SharingStudio : IDisposable
         }).ToList();
         db.Clients.AddRange(clients);
         db.SaveChanges();
+        tx.Commit();
         DowntownId = downtown.Id;
         FamilyPackId = family.Id;
         TenPackId = ten.Id;

@@ -3,8 +3,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Data;
 
-public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : IdentityDbContext<StaffUser>(options)
+/// <summary>The app's context. Writes go through <see cref="BeginWriteAsync"/>, the write door every write transaction uses.</summary>
+public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options, WriteGate writeGate) : IdentityDbContext<StaffUser>(options)
 {
+    /// <summary>Waits for the writers ahead, then begins this operation's one write transaction (see <see cref="WriteGate"/>).</summary>
+    public Task<WriteTransaction> BeginWriteAsync(CancellationToken ct = default) => writeGate.BeginAsync(this, ct);
+
+    /// <summary>Applies the migrations with the write door held.</summary>
+    public Task MigrateAsync(CancellationToken ct = default) => writeGate.MigrateAsync(this, ct);
+
+    /// <summary>True while this context holds the write door: a write transaction it began and has not ended, or migrations.</summary>
+    public bool HoldsWriteDoor { get; internal set; }
+
     public DbSet<Location> Locations => Set<Location>();
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<CatalogItem> CatalogItems => Set<CatalogItem>();

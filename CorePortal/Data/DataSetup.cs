@@ -9,6 +9,8 @@ public static class DataSetup
     public static void AddPortalData(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment env)
     {
         var connectionString = SqliteSetup.ConnectionString(configuration, env.ContentRootPath);
+        // The write door: one per app, handed to every context the factory makes (see WriteGate).
+        services.AddSingleton<WriteGate>();
         // One context per operation from the factory; Identity's stores get the scoped context it also registers.
         services.AddDbContextFactory<CoreDbContext>(o => SqliteSetup.Configure(o, connectionString));
         services.Configure<SeedOptions>(o => o.Demo = env.IsDevelopment());
@@ -21,7 +23,7 @@ public static class DataSetup
         await using var scope = services.CreateAsyncScope();
         var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<CoreDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
+        await db.MigrateAsync();
     }
 
     /// <summary>With Seed:Demo on (the default in Development), an empty database gets the demo studio.</summary>

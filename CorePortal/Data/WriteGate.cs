@@ -1,29 +1,56 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CorePortal.Data;
 
 /// <summary>
-/// Begins every write transaction of the app. Writers in this process queue for the database in arrival order
-/// before they take SQLite's write lock (BEGIN IMMEDIATE); without the queue they all wait in SQLite's busy
-/// handler, which sleeps in steps of up to 100 ms, so an unlucky writer waits long while others commit.
-/// The busy timeout still covers writers in other processes.
+/// The one door every write goes through: a singleton that begins each write transaction of the app
+/// (<c>await using var tx = await db.BeginWriteAsync(ct)</c>), and the one place that knows how the engine serializes writers.
+/// On SQLite, writers in this process queue for the database in arrival order before they take the write lock with
+/// BEGIN IMMEDIATE; without the queue they all wait in SQLite's busy handler, which sleeps in steps of up to 100 ms, so an
+/// unlucky writer waits long while others commit. The busy timeout still covers writers in other processes (a second server).
 /// </summary>
-public static class WriteGate
+/// <remarks>
+/// These places rely on writers being serialized (one writer at a time, which reads what it decides on inside its write
+/// transaction). A PostgreSQL door behind this class must give each of them the same guarantee (a lock, SERIALIZABLE with
+/// retries, or a constraint), or they break:
+/// <list type="bullet">
+/// <item>The sharing limit: <c>SharingService.AddShareAsync</c> counts a purchase's pending and accepted shares
+/// (<c>ShareInvitations.Refusal</c>), then inserts one; two invitations at once could both take the last free place.</item>
+/// <item>Invitation answers: <c>SharingService</c> accept, decline and remove read the share's status and change it; an
+/// answer racing a removal could revive a removed share.</item>
+/// <item>Request-key replays: <c>SaleService.CheckoutAsync</c>, <c>ClientEditService.CreateAsync</c> and <c>BookingService</c> (its
+/// second look, inside the door) find the key and replay the first answer; the unique indexes refuse a duplicate, but a retry
+/// gets the first answer rather than a constraint error only because it waits in the door until the first writer committed.</item>
+/// <item>Validity edits: <c>CreditAdjustmentService.SaveAsync</c> changes a period's dates and recomputes the purchase's StartsOn
+/// and EndsOn from all its periods; two edits of different periods of one purchase would each recompute from a stale set (the
+/// version token guards only the periods edited).</item>
+/// <item>Bookings: the debit <c>UPDATE … WHERE used &lt; max</c> and the place <c>UPDATE … WHERE BookedCount &lt; Capacity</c> are
+/// guarded statements, as are the cancellation's three updates: safe on any engine, listed so no one counts on the door there.</item>
+/// <item>Member logins: <c>MemberAccountService.InviteAsync</c> checks that no other login uses the email, then inserts one.</item>
+/// <item>Outbox claims: <c>OutboxDelivery</c> claims a message with a conditional UPDATE (safe on any engine), then sets an
+/// invitation's token on a share it read as pending.</item>
+/// <item>Seeding an empty database: <c>DemoSeeder.SeedIfEmptyAsync</c> sees no locations, then fills the database in several
+/// write transactions; only start-up runs it, once per process, after the migrations (<see cref="MigrateAsync"/>, which hold
+/// the door too). Two servers starting on one empty database would both seed: the PostgreSQL door needs a lock around it.</item>
+/// <item>Liability snapshots keep the figures counted furthest along the ledger with one upsert (safe on any engine).</item>
+/// </list>
+/// </remarks>
+public sealed class WriteGate
 {
     // One queue per database (connection string): tests and the benchmark run several databases in one process.
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Queues = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _queues = new();
 
     /// <summary>Waits for the writers ahead in this process, then begins the operation's one write transaction.</summary>
-    public static async Task<WriteTransaction> BeginWriteAsync(this DatabaseFacade database, CancellationToken ct = default)
+    public async Task<WriteTransaction> BeginAsync(CoreDbContext db, CancellationToken ct = default)
     {
-        var queue = Queues.GetOrAdd(database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+        var queue = QueueOf(db);
         await queue.WaitAsync(ct);
         try
         {
-            return new WriteTransaction(await database.BeginTransactionAsync(ct), queue);
+            // Microsoft.Data.Sqlite begins a Serializable transaction (the default) with BEGIN IMMEDIATE: the write lock now.
+            return new WriteTransaction(db, await db.Database.BeginTransactionAsync(ct), queue);
         }
         catch
         {
@@ -31,19 +58,56 @@ public static class WriteGate
             throw;
         }
     }
+
+    /// <summary>
+    /// Applies the migrations with the door held. EF Core runs each migration in its own transaction (and refuses to
+    /// migrate inside one of ours), so here the door holds only the queue.
+    /// </summary>
+    public async Task MigrateAsync(CoreDbContext db, CancellationToken ct = default)
+    {
+        var queue = QueueOf(db);
+        await queue.WaitAsync(ct);
+        db.HoldsWriteDoor = true;
+        try
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+        finally
+        {
+            db.HoldsWriteDoor = false;
+            queue.Release();
+        }
+    }
+
+    private SemaphoreSlim QueueOf(CoreDbContext db)
+    {
+        if (db.HoldsWriteDoor) throw new InvalidOperationException("This context already holds the write door: one write transaction per operation.");
+        return _queues.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+    }
 }
 
 /// <summary>
 /// A write transaction holding this process's place in the write queue. The next writer goes on at commit
 /// (not when this object is disposed, which may be after the caller's publishing); disposing without a commit rolls back.
 /// </summary>
-public sealed class WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim queue) : IAsyncDisposable
+public sealed class WriteTransaction : IAsyncDisposable
 {
+    private readonly CoreDbContext _db;
+    private readonly IDbContextTransaction _transaction;
+    private readonly SemaphoreSlim _queue;
     private int _released;
+
+    internal WriteTransaction(CoreDbContext db, IDbContextTransaction transaction, SemaphoreSlim queue)
+    {
+        _db = db;
+        _transaction = transaction;
+        _queue = queue;
+        db.HoldsWriteDoor = true;
+    }
 
     public async Task CommitAsync(CancellationToken ct = default)
     {
-        await transaction.CommitAsync(ct);
+        await _transaction.CommitAsync(ct);
         LeaveQueue();
     }
 
@@ -51,7 +115,7 @@ public sealed class WriteTransaction(IDbContextTransaction transaction, Semaphor
     {
         try
         {
-            await transaction.DisposeAsync();
+            await _transaction.DisposeAsync();
         }
         finally
         {
@@ -61,6 +125,8 @@ public sealed class WriteTransaction(IDbContextTransaction transaction, Semaphor
 
     private void LeaveQueue()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0) queue.Release();
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
+        _db.HoldsWriteDoor = false;
+        _queue.Release();
     }
 }

@@ -54,7 +54,8 @@ public static class AuthSetup
                 o.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<CoreDbContext>()
+            .AddUserStore<DoorUserStore>() // Identity's EF stores, saving through the write door
+            .AddRoleStore<DoorRoleStore>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
             .AddDefaultTokenProviders();

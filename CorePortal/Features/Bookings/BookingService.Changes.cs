@@ -24,7 +24,7 @@ public sealed partial class BookingService
             return ServiceResult.Conflict($"{booking.Client}'s booking for {sessionLabel} is {SessionLabel.StatusText(booking.Status).ToLowerInvariant()} and cannot be cancelled.");
 
         // Read before the write lock: the updates below each re-check what they change and refuse if it moved meanwhile.
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var cancelled = await db.Bookings.Where(b => b.Id == bookingId && b.Status == BookingStatus.Booked)
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Cancelled).SetProperty(b => b.ActiveClientId, (int?)null), ct);
         var version = Guid.NewGuid();
@@ -60,8 +60,13 @@ public sealed partial class BookingService
     {
         if (!user.CanEditCredits()) return ServiceResult.Forbidden("Your role does not allow marking attendance.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var marked = await db.Bookings.Where(b => b.Id == bookingId && b.Status != BookingStatus.Cancelled)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status), ct);
+        int marked;
+        await using (var tx = await db.BeginWriteAsync(ct))
+        {
+            marked = await db.Bookings.Where(b => b.Id == bookingId && b.Status != BookingStatus.Cancelled)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status), ct);
+            await tx.CommitAsync(ct);
+        }
         if (marked == 1) return ServiceResult.Ok($"Marked {SessionLabel.StatusText(status).ToLowerInvariant()}.");
         return await db.Bookings.AnyAsync(b => b.Id == bookingId, ct)
             ? ServiceResult.Conflict("A cancelled booking cannot be marked attended or no-show.")

@@ -74,7 +74,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     private async Task<ServiceResult<BookingReceipt>> WriteBookingAsync(CoreDbContext db, ClaimsPrincipal user, BookingFacts facts,
         int clientId, string? requestKey, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay; // committed while we queued
         var periodId = facts.PeriodId!.Value;
         // Takes the credit only while the time frame still covers the day and has one left, and the client may still use it.

@@ -71,8 +71,10 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
             Name = name, LocationId = input.LocationId, Trainer = trainer, StartsAt = input.Date!.Value.Date + input.StartTime!.Value,
             DurationMinutes = input.DurationMinutes, Capacity = input.Capacity,
         };
+        await using var tx = await db.BeginWriteAsync(ct);
         db.Sessions.Add(session);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return ServiceResult.Success(session.Id, $"{SessionLabel.Of(session.Name, session.StartsAt)} is on the schedule.");
     }
 

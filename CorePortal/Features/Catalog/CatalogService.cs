@@ -48,7 +48,7 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
             errors[nameof(input.LocationId)] = ["Choose a location."];
         if (errors.Count > 0) return ServiceResult.Failure<int>(ServiceResult.Invalid(errors));
 
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var item = input.Id is { } id ? await db.CatalogItems.SingleOrDefaultAsync(i => i.Id == id, ct) : null;
         if (input.Id is not null && item is null) return ServiceResult.Failure<int>(ServiceResult.NotFound("That item no longer exists."));
         if (item is null)

@@ -59,7 +59,7 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
         if (errors.Count > 0) return Fail(ServiceResult.Invalid(errors));
 
         // BEGIN IMMEDIATE: the barcode and request-key checks and the save see the same table.
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         if (requestKey is not null && await db.Clients.Where(c => c.RequestKey == requestKey).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct) is { } added)
             return ServiceResult.Success(new SavedClient(added, Replayed: true), "This client was already added.");
         var client = clientId is { } id ? await db.Clients.SingleOrDefaultAsync(c => c.Id == id, ct) : null;

@@ -36,7 +36,7 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
     {
         if (!user.CanEditCredits()) return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Forbidden("Only front-desk staff and managers can update credits."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginWriteAsync(ct); // BEGIN IMMEDIATE: no other writer until we commit
+        await using var tx = await db.BeginWriteAsync(ct); // BEGIN IMMEDIATE: no other writer until we commit
         var (result, periods) = await CheckAsync(db, request, ct);
         if (!result.Succeeded) return result;
 

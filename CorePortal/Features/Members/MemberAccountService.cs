@@ -40,7 +40,7 @@ public sealed class MemberAccountService(IDbContextFactory<CoreDbContext> dbFact
     {
         if (!user.CanEditCredits()) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var client = await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null) return ServiceResult.NotFound("No client has that id.");
         if (string.IsNullOrWhiteSpace(client.Email)) return ServiceResult.Invalid("Email", $"{client.FullName} has no email address to send the invitation to.");

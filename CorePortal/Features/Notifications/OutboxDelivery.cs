@@ -29,14 +29,30 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
         foreach (var message in due)
         {
             // Claim it first, so a second worker (another app instance) skips it rather than sending it twice.
-            var claimed = await db.Outbox
-                .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAtUtc == message.NextAttemptAtUtc)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAtUtc, now + ClaimLifetime), ct);
-            if (claimed == 0) continue;
+            if (!await ClaimAsync(db, message, now, ct)) continue;
             if (await DeliverAsync(db, message, ct)) sent++;
-            await db.SaveChangesAsync(ct);
+            await SaveAsync(db, ct);
         }
         return sent;
+    }
+
+    // Each write here is its own short transaction through the write door: the mail or push between them is slow and
+    // must not keep other writers waiting.
+    private static async Task<bool> ClaimAsync(CoreDbContext db, OutboxMessage message, DateTime now, CancellationToken ct)
+    {
+        await using var tx = await db.BeginWriteAsync(ct);
+        var claimed = await db.Outbox
+            .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAtUtc == message.NextAttemptAtUtc)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAtUtc, now + ClaimLifetime), ct);
+        await tx.CommitAsync(ct);
+        return claimed > 0;
+    }
+
+    private static async Task SaveAsync(CoreDbContext db, CancellationToken ct)
+    {
+        await using var tx = await db.BeginWriteAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     private async Task<bool> DeliverAsync(CoreDbContext db, OutboxMessage message, CancellationToken ct)
@@ -90,24 +106,28 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
     // Tokens are made when the mail leaves, so the database only ever holds their hash.
     private async Task<string?> InvitationLinkAsync(CoreDbContext db, int shareId, DateTime now, CancellationToken ct)
     {
+        await using var tx = await db.BeginWriteAsync(ct); // read inside: an answer or a removal may be committing now
         var share = await db.PurchaseShares.SingleOrDefaultAsync(s => s.Id == shareId, ct);
         if (share is null || share.Status != ShareStatus.Pending) return null;
         var token = NewToken();
         share.TokenHash = HashToken(token);
         share.TokenExpiresAtUtc = now + TokenLifetime;
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return $"{mail.PublicBaseUrl}/invitations/{token}";
     }
 
     // A newer invitation replaces the link of an older one: only the last mail's link works.
     private async Task<string?> ActivationLinkAsync(CoreDbContext db, string loginId, DateTime now, CancellationToken ct)
     {
+        await using var tx = await db.BeginWriteAsync(ct); // read inside: the login may be activating or disabled now
         var login = await db.Users.SingleOrDefaultAsync(u => u.Id == loginId, ct);
         if (login is null || login.PasswordHash is not null || login.IsDisabled) return null;
         var token = NewToken();
         login.ActivationTokenHash = HashToken(token);
         login.ActivationExpiresAtUtc = now + TokenLifetime;
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return $"{mail.PublicBaseUrl}/app/activate/{token}";
     }
 

@@ -15,7 +15,9 @@ public sealed class FeedPushSender(IDbContextFactory<CoreDbContext> dbFactory, T
     public async Task SendAsync(int clientId, string text, int? purchaseShareId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         db.Notifications.Add(new Notification { ClientId = clientId, Text = text, PurchaseShareId = purchaseShareId, CreatedAtUtc = clock.GetUtcNow().UtcDateTime });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 }

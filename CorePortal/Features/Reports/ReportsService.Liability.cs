@@ -148,7 +148,7 @@ public sealed partial class ReportsService
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var takenAt = Stamp(clock.GetUtcNow().UtcDateTime);
-        await using var tx = await db.Database.BeginWriteAsync(ct); // in the write queue like every other writer
+        await using var tx = await db.BeginWriteAsync(ct); // in the write queue like every other writer
         // One statement, one transaction. Two screens may keep the same day at once: both hold true figures, the one counted
         // further along the ledger stays.
         await db.Database.ExecuteSqlAsync($"""

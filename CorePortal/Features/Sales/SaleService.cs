@@ -39,7 +39,7 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
         if (requestKey is { Length: > 100 }) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // BEGIN IMMEDIATE: a retry waits for the first attempt to commit, then finds its purchase here.
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         if (requestKey is not null && await ReplayAsync(db, requestKey, request.OwnerClientId, ct) is { } replay) return replay;
 
         var item = await db.CatalogItems.Include(i => i.Location).SingleOrDefaultAsync(i => i.Id == request.CatalogItemId && i.IsActive, ct);

@@ -60,7 +60,7 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
     private async Task SeedStudioAsync(SeedFixtures f, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 

@@ -19,7 +19,7 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     {
         if (!user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var purchase = await db.Purchases.Include(p => p.OwnerClient).Include(p => p.Location).SingleOrDefaultAsync(p => p.Id == purchaseId, ct);
         if (purchase is null) return ServiceResult.NotFound("There is no such purchase.");
         if (!user.CanEditCredits() && !user.IsClient(purchase.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can share this package.");
@@ -67,7 +67,7 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     {
         if (!user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(s => s.Id == shareId, ct);
         if (share is null) return ServiceResult.NotFound("There is no such authorized client.");
         if (!user.CanEditCredits() && !user.IsClient(share.Purchase!.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can remove clients from this package.");
@@ -89,7 +89,7 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     {
         if (user is not null && !user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(which, ct);
         if (share is null) return ServiceResult.NotFound("This invitation link is not valid any more. Ask the studio to send a new one.");
         if (user is not null && !user.CanEditCredits() && !user.IsClient(share.ClientId)) return ServiceResult.Forbidden("Only the invited client can answer this invitation.");

@@ -23,7 +23,7 @@ public sealed class SharingTermsService(IDbContextFactory<CoreDbContext> dbFacto
         if (errors.Count > 0) return ServiceResult.Invalid(errors);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var purchase = await db.Purchases.SingleOrDefaultAsync(p => p.Id == purchaseId, ct);
         if (purchase is null) return ServiceResult.NotFound("There is no such purchase.");
         var holding = await db.PurchaseShares.CountAsync(s => s.PurchaseId == purchaseId && (s.Status == ShareStatus.Pending || s.Status == ShareStatus.Accepted), ct);
