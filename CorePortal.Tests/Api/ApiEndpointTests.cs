@@ -17,7 +17,7 @@ public sealed class ApiEndpointTests(ApiApp app)
     [Fact]
     public async Task Client_search_finds_the_Chens()
     {
-        var page = await (await app.AsAsync(DemoUsers.Trainer)).GetFromJsonAsync<JsonElement>("/api/clients?query=chen&page=0");
+        var page = await (await app.AsAsync(DemoUsers.Trainer)).GetFromJsonAsync<JsonElement>("/api/clients?query=chen&page=1");
 
         Assert.Contains(page.GetProperty("rows").EnumerateArray(), r => r.GetProperty("barcode").GetString() == "CP100001");
     }

@@ -1,4 +1,5 @@
 using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using Scalar.AspNetCore;
 
 namespace CorePortal.Features.Api;
@@ -27,7 +28,7 @@ public static class ApiSetup
     public static void MapPortalApi(this WebApplication app)
     {
         app.MapTokenEndpoints();
-        var api = app.MapGroup("/api").RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization().ProducesAuthProblems();
         api.MapClientsApi();
         api.MapPurchasesApi();
         api.MapBookingsApi();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Bookings;
 using CorePortal.Features.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CorePortal.Features.Api;
@@ -15,24 +16,35 @@ public static class BookingsApi
 {
     public static void MapBookingsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/locations", (ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct))
-            .WithTags("Schedule").RequireAuthorization(Policies.StudioTeam);
-        api.MapGet("/sessions", (DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) => schedule.DayAsync(day, locationId, ct))
-            .WithTags("Schedule").RequireAuthorization(Policies.StudioTeam);
-
-        // Which of the client's own and shared purchases could pay for the session: the purchaseId to book with.
-        api.MapGet("/clients/{clientId:int}/credit-sources", async (int clientId, int sessionId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-                (await booking.CreditSourcesAsync(user, clientId, sessionId, ct)).ToHttp())
-            .WithTags("Bookings").RequireAuthorization(Policies.StudioTeam);
+        api.MapGet("/locations", LocationsAsync).WithTags("Schedule").RequireAuthorization(Policies.StudioTeam);
+        api.MapGet("/sessions", DayAsync).WithTags("Schedule").RequireAuthorization(Policies.StudioTeam)
+            .ProducesProblems(StatusCodes.Status400BadRequest); // without a day and a location
+        api.MapGet("/clients/{clientId:int}/credit-sources", CreditSourcesAsync).WithTags("Bookings").RequireAuthorization(Policies.StudioTeam);
 
         var bookings = api.MapGroup("/bookings").WithTags("Bookings").RequireAuthorization(Policies.Staff);
-
-        bookings.MapPost("/", async (BookingRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-            ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-            (await booking.BookAsync(user, body.SessionId, body.ClientId, body.PurchaseId, idempotencyKey, ct))
-                .ToHttp(receipt => receipt.Replayed ? Results.Ok(receipt) : Results.Created($"/api/bookings/{receipt.BookingId}", receipt)));
-
-        bookings.MapPost("/{bookingId:int}/cancel", async (int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-            (await booking.CancelAsync(user, bookingId, ct)).ToHttp());
+        bookings.MapPost("/", BookAsync);
+        bookings.MapPost("/{bookingId:int}/cancel", CancelAsync);
     }
+
+    private static Task<IReadOnlyList<LocationOption>> LocationsAsync(ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct);
+
+    private static Task<IReadOnlyList<SessionRow>> DayAsync(DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) =>
+        schedule.DayAsync(day, locationId, ct);
+
+    /// <summary>Which of the client's own and shared purchases could pay for the session: the purchaseId to book with.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<CreditSource>>, ServiceProblem>> CreditSourcesAsync(int clientId, int sessionId,
+        ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+        (await booking.CreditSourcesAsync(user, clientId, sessionId, ct)).ToHttp();
+
+    private static async Task<Results<Created<BookingReceipt>, Ok<BookingReceipt>, ServiceProblem>> BookAsync(BookingRequest body,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+        await booking.BookAsync(user, body.SessionId, body.ClientId, body.PurchaseId, idempotencyKey, ct) switch
+        {
+            { Succeeded: false } refused => refused.Problem(),
+            { Value.Replayed: true } replay => TypedResults.Ok(replay.Value!),
+            var booked => TypedResults.Created($"/api/bookings/{booked.Value!.BookingId}", booked.Value!),
+        };
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> CancelAsync(int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+        (await booking.CancelAsync(user, bookingId, ct)).ToHttp();
 }

@@ -1,8 +1,11 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Clients;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CorePortal.Features.Api;
@@ -28,30 +31,48 @@ public static class ClientsApi
     public static void MapClientsApi(this RouteGroupBuilder api)
     {
         var clients = api.MapGroup("/clients").WithTags("Clients").RequireAuthorization(Policies.StudioTeam);
+        clients.MapGet("/", SearchAsync);
+        clients.MapGet("/{clientId:int}", ProfileAsync);
+        clients.MapGet("/{clientId:int}/credits", CreditsAsync);
+        clients.MapPost("/", CreateAsync).RequireAuthorization(Policies.Staff);
+        clients.MapPut("/{clientId:int}", UpdateAsync).RequireAuthorization(Policies.Staff);
+    }
 
-        clients.MapGet("/", (string? query, int? page, ClientSearchService search, CancellationToken ct) =>
-            search.SearchAsync(query, page ?? 0, ct: ct));
+    /// <summary>One page of the clients whose name, email, phone or barcode matches, <see cref="ClientSearchService.DefaultPageSize"/> a page.</summary>
+    private static async Task<Results<Ok<ClientPage>, ValidationProblem>> SearchAsync(string? query, ClientSearchService search, CancellationToken ct,
+        [Description(Paging.PageDescription), Range(1, int.MaxValue)] int page = 1)
+    {
+        if (Paging.Refusal(page) is { } refused) return refused;
+        return TypedResults.Ok(await search.SearchAsync(query, page - 1, ct: ct));
+    }
 
-        clients.MapGet("/{clientId:int}", async (int clientId, CreditReadService credits, CancellationToken ct) =>
-            await credits.ProfileAsync(clientId, ct) is { } profile ? Results.Ok(profile) : ApiResults.NotFound("No client has that id."));
+    private static async Task<Results<Ok<ClientProfile>, ServiceProblem>> ProfileAsync(int clientId, CreditReadService credits, CancellationToken ct) =>
+        await credits.ProfileAsync(clientId, ct) is { } profile ? TypedResults.Ok(profile) : ServiceResult.NotFound("No client has that id.").Problem();
 
-        clients.MapGet("/{clientId:int}/credits", async (int clientId, CreditReadService credits, CancellationToken ct) =>
-        {
-            if (await credits.ProfileAsync(clientId, ct) is null) return ApiResults.NotFound("No client has that id.");
-            return Results.Ok(await ApiPurchase.OfClientAsync(credits, clientId, ct));
-        });
+    private static async Task<Results<Ok<List<ApiPurchase>>, ServiceProblem>> CreditsAsync(int clientId, CreditReadService credits, CancellationToken ct)
+    {
+        if (await credits.ProfileAsync(clientId, ct) is null) return ServiceResult.NotFound("No client has that id.").Problem();
+        return TypedResults.Ok(await ApiPurchase.OfClientAsync(credits, clientId, ct));
+    }
 
-        // Both answer with the profile as GET /api/clients/{id} shows it; a new client without a barcode gets one.
-        // A retried POST with the same Idempotency-Key returns the client the first one added (200).
-        clients.MapPost("/", async (ClientInput body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user,
-                ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
-                await (await edits.CreateAsync(user, body, idempotencyKey, ct)).ToHttpAsync(async saved => saved.Replayed
-                    ? Results.Ok(await credits.ProfileAsync(saved.Id, ct))
-                    : Results.Created($"/api/clients/{saved.Id}", await credits.ProfileAsync(saved.Id, ct))))
-            .RequireAuthorization(Policies.Staff);
+    /// <summary>
+    /// Answers with the profile as GET /api/clients/{id} shows it; a new client without a barcode gets one. A retried
+    /// POST with the same Idempotency-Key returns the client the first one added (200).
+    /// </summary>
+    private static async Task<Results<Created<ClientProfile>, Ok<ClientProfile>, ServiceProblem>> CreateAsync(ClientInput body,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user, ClientEditService edits, CreditReadService credits, CancellationToken ct)
+    {
+        var saved = await edits.CreateAsync(user, body, idempotencyKey, ct);
+        if (!saved.Succeeded) return saved.Problem();
+        var profile = (await credits.ProfileAsync(saved.Value!.Id, ct))!;
+        return saved.Value.Replayed ? TypedResults.Ok(profile) : TypedResults.Created($"/api/clients/{saved.Value.Id}", profile);
+    }
 
-        clients.MapPut("/{clientId:int}", async (int clientId, ClientInput body, ClaimsPrincipal user, ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
-                await (await edits.UpdateAsync(user, clientId, body, ct)).ToHttpAsync(async saved => Results.Ok(await credits.ProfileAsync(saved.Id, ct))))
-            .RequireAuthorization(Policies.Staff);
+    private static async Task<Results<Ok<ClientProfile>, ServiceProblem>> UpdateAsync(int clientId, ClientInput body, ClaimsPrincipal user,
+        ClientEditService edits, CreditReadService credits, CancellationToken ct)
+    {
+        var saved = await edits.UpdateAsync(user, clientId, body, ct);
+        if (!saved.Succeeded) return saved.Problem();
+        return TypedResults.Ok((await credits.ProfileAsync(saved.Value!.Id, ct))!);
     }
 }

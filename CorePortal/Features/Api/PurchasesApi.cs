@@ -1,9 +1,12 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Bookings;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CorePortal.Features.Api;
 
@@ -17,18 +20,31 @@ public static class PurchasesApi
     public static void MapPurchasesApi(this RouteGroupBuilder api)
     {
         var purchases = api.MapGroup("/purchases/{purchaseId:int}").WithTags("Purchases");
+        purchases.MapPost("/adjustments", AdjustAsync).RequireAuthorization(Policies.Staff);
+        purchases.MapGet("/credit-history", CreditHistoryAsync).RequireAuthorization(Policies.StudioTeam);
+        purchases.MapGet("/visits", VisitsAsync).RequireAuthorization(Policies.StudioTeam);
+    }
 
-        purchases.MapPost("/adjustments", async (int purchaseId, AdjustmentRequest body, ClaimsPrincipal user, CreditAdjustmentService adjustments, CancellationToken ct) =>
-                (await adjustments.SaveAsync(user, new CreditAdjustment(purchaseId, body.Periods ?? [], body.Action, body.Amount,
-                    body.EditValidity, body.StartsOn, body.EndsOn, body.Note, body.NotifyClient), ct)).ToHttp())
-            .RequireAuthorization(Policies.Staff);
+    private static async Task<Results<Ok<IReadOnlyList<AdjustmentPreview>>, ServiceProblem>> AdjustAsync(int purchaseId, AdjustmentRequest body, ClaimsPrincipal user,
+        CreditAdjustmentService adjustments, CancellationToken ct) =>
+        (await adjustments.SaveAsync(user, new CreditAdjustment(purchaseId, body.Periods ?? [], body.Action, body.Amount,
+            body.EditValidity, body.StartsOn, body.EndsOn, body.Note, body.NotifyClient), ct)).ToHttp();
 
-        purchases.MapGet("/credit-history", async (int purchaseId, string? text, LedgerKind? kind, CreditHistoryService history, CancellationToken ct) =>
-                Results.Ok(await history.ForPurchaseAsync(purchaseId, new CreditHistoryFilter(text, kind), ct: ct)))
-            .RequireAuthorization(Policies.StudioTeam);
+    private static async Task<Results<Ok<IReadOnlyList<CreditHistoryRow>>, ServiceProblem>> CreditHistoryAsync(int purchaseId, string? text, LedgerKind? kind,
+        CreditReadService credits, CreditHistoryService history, CancellationToken ct)
+    {
+        if (await credits.PurchaseAsync(purchaseId, ct) is null) return ServiceResult.NotFound("That package or membership no longer exists.").Problem();
+        return TypedResults.Ok(await history.ForPurchaseAsync(purchaseId, new CreditHistoryFilter(text, kind), ct: ct));
+    }
 
-        purchases.MapGet("/visits", async (int purchaseId, int? page, int? pageSize, ClaimsPrincipal user, VisitHistoryService visits, CancellationToken ct) =>
-                (await visits.VisitsAsync(user, purchaseId, page ?? 0, pageSize ?? 25, ct)).ToHttp())
-            .RequireAuthorization(Policies.StudioTeam);
+    /// <summary>One page of the purchase's visits, newest session first, with who used each credit.</summary>
+    private static async Task<Results<Ok<VisitPage>, ValidationProblem, ServiceProblem>> VisitsAsync(int purchaseId, ClaimsPrincipal user,
+        VisitHistoryService visits, CancellationToken ct,
+        [Description(Paging.PageDescription), Range(1, int.MaxValue)] int page = 1,
+        [Description(Paging.PageSizeDescription), Range(1, VisitHistoryService.MaxPageSize)] int pageSize = Paging.DefaultPageSize)
+    {
+        if (Paging.Refusal(page, pageSize, VisitHistoryService.MaxPageSize) is { } refused) return refused;
+        var result = await visits.VisitsAsync(user, purchaseId, page - 1, pageSize, ct);
+        return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Problem();
     }
 }

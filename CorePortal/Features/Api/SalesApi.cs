@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Sales;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CorePortal.Features.Api;
@@ -15,12 +16,19 @@ public static class SalesApi
     public static void MapSalesApi(this RouteGroupBuilder api)
     {
         var sales = api.MapGroup("/sales").WithTags("Sales").RequireAuthorization(Policies.Staff);
-
-        sales.MapGet("/items", (SaleService sale, CancellationToken ct) => sale.ItemsAsync(ct));
-
-        // The new purchase appears among the owner's credits, hence the Location.
-        sales.MapPost("/", async (SaleRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user, SaleService sale, CancellationToken ct) =>
-            (await sale.CheckoutAsync(user, body with { SharedClientIds = body.SharedClientIds ?? [] }, idempotencyKey, ct))
-                .ToHttp(receipt => receipt.Replayed ? Results.Ok(receipt) : Results.Created($"/api/clients/{receipt.OwnerClientId}/credits", receipt)));
+        sales.MapGet("/items", ItemsAsync);
+        sales.MapPost("/", CheckoutAsync);
     }
+
+    private static Task<List<SaleItemView>> ItemsAsync(SaleService sale, CancellationToken ct) => sale.ItemsAsync(ct);
+
+    /// <summary>The new purchase appears among the owner's credits, hence the Location.</summary>
+    private static async Task<Results<Created<SaleReceipt>, Ok<SaleReceipt>, ServiceProblem>> CheckoutAsync(SaleRequest body,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user, SaleService sale, CancellationToken ct) =>
+        await sale.CheckoutAsync(user, body with { SharedClientIds = body.SharedClientIds ?? [] }, idempotencyKey, ct) switch
+        {
+            { Succeeded: false } refused => refused.Problem(),
+            { Value.Replayed: true } replay => TypedResults.Ok(replay.Value!),
+            var sold => TypedResults.Created($"/api/clients/{sold.Value!.OwnerClientId}/credits", sold.Value!),
+        };
 }

@@ -1,6 +1,8 @@
 using System.Threading.RateLimiting;
 using CorePortal.Data;
+using CorePortal.Features.Common;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -31,32 +33,39 @@ public static class TokenEndpoints
 
     public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/api/auth").AllowAnonymous().RequireRateLimiting(SignInLimit).WithTags("Auth");
+        // Each answers 200 with { tokenType, accessToken, expiresIn, refreshToken }, written by the bearer handler;
+        // 400 for a body that is not JSON, 429 past the sign-in limit.
+        var auth = app.MapGroup("/api/auth").AllowAnonymous().RequireRateLimiting(SignInLimit).WithTags("Auth")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AccessTokenResponse), ["application/json"]))
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/login", LoginAsync);
+        auth.MapPost("/refresh", RefreshAsync);
+    }
 
-        // On success the bearer handler writes { tokenType, accessToken, expiresIn, refreshToken }.
-        auth.MapPost("/login", async (TokenLoginRequest body, SignInService signIn) =>
-            await signIn.SignInAsync(body.Email ?? "", body.Password ?? "", IdentityConstants.BearerScheme) switch
-            {
-                SignInOutcome.Succeeded => Results.Empty,
-                SignInOutcome.LockedOut => Results.Problem("Too many failed attempts: this account is locked for a while.", statusCode: StatusCodes.Status401Unauthorized),
-                SignInOutcome.TooManyAttempts => Results.Problem("Too many sign-in attempts for this account. Wait a minute and try again.", statusCode: StatusCodes.Status429TooManyRequests),
-                _ => Results.Problem("That email and password do not match.", statusCode: StatusCodes.Status401Unauthorized),
-            });
-
-        // A refresh token is good until it expires and only while the account's security stamp is unchanged
-        // (disabling an account renews the stamp).
-        auth.MapPost("/refresh", async (TokenRefreshRequest body, IOptionsMonitor<BearerTokenOptions> options,
-            SignInManager<StaffUser> signIn, TimeProvider clock) =>
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(TokenLoginRequest body, SignInService signIn) =>
+        await signIn.SignInAsync(body.Email ?? "", body.Password ?? "", IdentityConstants.BearerScheme) switch
         {
-            var protector = options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector;
-            var ticket = protector.Unprotect(body.RefreshToken);
-            if (ticket?.Properties.ExpiresUtc is not { } expires || clock.GetUtcNow() >= expires
-                || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { IsDisabled: false } user)
-                return Results.Problem("The refresh token is not valid.", statusCode: StatusCodes.Status401Unauthorized);
-            var principal = await signIn.CreateUserPrincipalAsync(user);
-            if (ticket.Principal.FindFirst(SessionOptions.SignedInAtClaim) is { } signedInAt)
-                principal.Identities.First().AddClaim(new(signedInAt.Type, signedInAt.Value));
-            return Results.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
-        });
+            SignInOutcome.Succeeded => TypedResults.Empty,
+            SignInOutcome.LockedOut => TypedResults.Problem("Too many failed attempts: this account is locked for a while.", statusCode: StatusCodes.Status401Unauthorized),
+            SignInOutcome.TooManyAttempts => TypedResults.Problem("Too many sign-in attempts for this account. Wait a minute and try again.", statusCode: StatusCodes.Status429TooManyRequests),
+            _ => TypedResults.Problem("That email and password do not match.", statusCode: StatusCodes.Status401Unauthorized),
+        };
+
+    /// <summary>
+    /// A refresh token is good until it expires and only while the account's security stamp is unchanged (disabling
+    /// an account renews the stamp).
+    /// </summary>
+    private static async Task<Results<SignInHttpResult, ProblemHttpResult>> RefreshAsync(TokenRefreshRequest body,
+        IOptionsMonitor<BearerTokenOptions> options, SignInManager<StaffUser> signIn, TimeProvider clock)
+    {
+        var protector = options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector;
+        var ticket = protector.Unprotect(body.RefreshToken);
+        if (ticket?.Properties.ExpiresUtc is not { } expires || clock.GetUtcNow() >= expires
+            || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { IsDisabled: false } user)
+            return TypedResults.Problem("The refresh token is not valid.", statusCode: StatusCodes.Status401Unauthorized);
+        var principal = await signIn.CreateUserPrincipalAsync(user);
+        if (ticket.Principal.FindFirst(SessionOptions.SignedInAtClaim) is { } signedInAt)
+            principal.Identities.First().AddClaim(new(signedInAt.Type, signedInAt.Value));
+        return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
     }
 }

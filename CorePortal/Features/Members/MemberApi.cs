@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Api;
@@ -7,6 +9,7 @@ using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Notifications;
 using CorePortal.Features.Sharing;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CorePortal.Features.Members;
@@ -27,55 +30,107 @@ public static class MemberApi
 
     public static void MapMemberApi(this IEndpointRouteBuilder app)
     {
-        var me = app.MapGroup("/api/me").RequireAuthorization(Policies.Member).WithTags("Members");
+        var me = app.MapGroup("/api/me").RequireAuthorization(Policies.Member).ProducesAuthProblems().WithTags("Members");
 
-        me.MapGet("/", async (ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
-            await credits.ProfileAsync(Me(user), ct) is { } profile ? Results.Ok(profile) : ApiResults.NotFound("Your client record no longer exists."));
+        me.MapGet("/", ProfileAsync);
+        me.MapGet("/packages", PackagesAsync);
 
-        // My Packages: own and accepted shared ones, each with its owner and balance per time frame.
-        me.MapGet("/packages", (ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) => ApiPurchase.OfClientAsync(credits, Me(user), ct));
+        me.MapGet("/invitations", InvitationsAsync);
+        me.MapPost("/invitations/{shareId:int}/accept", AcceptAsync);
+        me.MapPost("/invitations/{shareId:int}/decline", DeclineAsync);
 
-        me.MapGet("/invitations", async (ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
-            (await queries.SharedWithClientAsync(Me(user), ct)).Where(s => s.Status == ShareStatus.Pending).ToList());
-        me.MapPost("/invitations/{shareId:int}/accept", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            (await sharing.AcceptAsync(user, shareId, ct)).ToHttp());
-        me.MapPost("/invitations/{shareId:int}/decline", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            (await sharing.DeclineAsync(user, shareId, ct)).ToHttp());
+        me.MapGet("/packages/{purchaseId:int}/sharing", SharingAsync);
+        me.MapPost("/packages/{purchaseId:int}/shares", ShareAsync);
+        me.MapDelete("/shares/{shareId:int}", RemoveShareAsync);
 
-        // Sharing one of the member's own purchases: who holds a place, adding someone by email or barcode, removing.
-        me.MapGet("/packages/{purchaseId:int}/sharing", async (int purchaseId, ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
-            await OwnPurchaseAsync(queries, user, purchaseId, ct) is { } refused ? ApiResults.Problem(refused) : Results.Ok(SharingOf((await queries.PurchaseAsync(purchaseId, ct))!)));
-        me.MapPost("/packages/{purchaseId:int}/shares", async (int purchaseId, ShareWithRequest body, ClaimsPrincipal user,
-            SharingQueries queries, MemberQueries members, SharingService sharing, CancellationToken ct) =>
-        {
-            if (await OwnPurchaseAsync(queries, user, purchaseId, ct) is { } refused) return ApiResults.Problem(refused);
-            if (await members.FindClientAsync(body.EmailOrBarcode, ct) is not { } clientId)
-                return ApiResults.Problem(ServiceResult.Invalid(ShareTargetField, "No client of the studio has that email or barcode."));
-            return (await sharing.AddShareAsync(user, purchaseId, clientId, ct)).ToHttp();
-        });
-        me.MapDelete("/shares/{shareId:int}", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            (await sharing.RemoveAsync(user, shareId, ct)).ToHttp());
+        me.MapGet("/packages/{purchaseId:int}/visits", VisitsAsync);
 
-        // Who used what on a purchase the member owns or is authorized on (Credit Used By).
-        me.MapGet("/packages/{purchaseId:int}/visits", async (int purchaseId, int? page, int? pageSize, ClaimsPrincipal user, VisitHistoryService visits, CancellationToken ct) =>
-            (await visits.VisitsAsync(user, purchaseId, page ?? 0, pageSize ?? 25, ct)).ToHttp());
+        me.MapGet("/locations", LocationsAsync);
+        me.MapGet("/sessions", DayAsync).ProducesProblems(StatusCodes.Status400BadRequest); // without a day and a location
+        me.MapGet("/credit-sources", CreditSourcesAsync);
+        me.MapGet("/bookings", BookingsAsync);
+        me.MapPost("/bookings", BookAsync);
+        me.MapPost("/bookings/{bookingId:int}/cancel", CancelAsync);
 
-        // The schedule, the credit sources for a session, booking and cancelling.
-        me.MapGet("/locations", (ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct));
-        me.MapGet("/sessions", (DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) => schedule.DayAsync(day, locationId, ct));
-        me.MapGet("/credit-sources", async (int sessionId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-            (await booking.CreditSourcesAsync(user, Me(user), sessionId, ct)).ToHttp());
-        me.MapGet("/bookings", async (bool? past, int? page, int? pageSize, ClaimsPrincipal user, MemberQueries members, CancellationToken ct) =>
-            await members.BookingsAsync(Me(user), upcoming: past != true, page ?? 0, pageSize ?? 25, ct));
-        me.MapPost("/bookings", async (MemberBookingRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-            ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-            (await booking.BookAsync(user, body.SessionId, Me(user), body.PurchaseId, idempotencyKey, ct))
-                .ToHttp(receipt => receipt.Replayed ? Results.Ok(receipt) : Results.Created($"/api/me/bookings/{receipt.BookingId}", receipt)));
-        me.MapPost("/bookings/{bookingId:int}/cancel", async (int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-            (await booking.CancelAsync(user, bookingId, ct)).ToHttp());
-
-        me.MapGet("/notifications", (ClaimsPrincipal user, NotificationService feed, CancellationToken ct) => feed.FeedAsync(Me(user), 50, ct));
+        me.MapGet("/notifications", NotificationsAsync);
     }
+
+    private static async Task<Results<Ok<ClientProfile>, ServiceProblem>> ProfileAsync(ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
+        await credits.ProfileAsync(Me(user), ct) is { } profile ? TypedResults.Ok(profile) : ServiceResult.NotFound("Your client record no longer exists.").Problem();
+
+    /// <summary>My Packages: own and accepted shared ones, each with its owner and balance per time frame.</summary>
+    private static Task<List<ApiPurchase>> PackagesAsync(ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
+        ApiPurchase.OfClientAsync(credits, Me(user), ct);
+
+    private static async Task<List<SharedWithMeView>> InvitationsAsync(ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
+        [.. (await queries.SharedWithClientAsync(Me(user), ct)).Where(s => s.Status == ShareStatus.Pending)];
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> AcceptAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
+        (await sharing.AcceptAsync(user, shareId, ct)).ToHttp();
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> DeclineAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
+        (await sharing.DeclineAsync(user, shareId, ct)).ToHttp();
+
+    /// <summary>Sharing one of the member's own purchases: who holds a place.</summary>
+    private static async Task<Results<Ok<MemberSharingView>, ServiceProblem>> SharingAsync(int purchaseId, ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
+        await OwnPurchaseAsync(queries, user, purchaseId, ct) is { } refused ? refused.Problem() : TypedResults.Ok(SharingOf((await queries.PurchaseAsync(purchaseId, ct))!));
+
+    /// <summary>Adds someone, found by email or barcode, to one of the member's own purchases.</summary>
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> ShareAsync(int purchaseId, ShareWithRequest body, ClaimsPrincipal user,
+        SharingQueries queries, MemberQueries members, SharingService sharing, CancellationToken ct)
+    {
+        if (await OwnPurchaseAsync(queries, user, purchaseId, ct) is { } refused) return refused.Problem();
+        if (await members.FindClientAsync(body.EmailOrBarcode, ct) is not { } clientId)
+            return ServiceResult.Invalid(ShareTargetField, "No client of the studio has that email or barcode.").Problem();
+        return (await sharing.AddShareAsync(user, purchaseId, clientId, ct)).ToHttp();
+    }
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> RemoveShareAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
+        (await sharing.RemoveAsync(user, shareId, ct)).ToHttp();
+
+    /// <summary>Who used what on a purchase the member owns or is authorized on (Credit Used By), newest session first.</summary>
+    private static async Task<Results<Ok<VisitPage>, ValidationProblem, ServiceProblem>> VisitsAsync(int purchaseId, ClaimsPrincipal user,
+        VisitHistoryService visits, CancellationToken ct,
+        [Description(Paging.PageDescription), Range(1, int.MaxValue)] int page = 1,
+        [Description(Paging.PageSizeDescription), Range(1, VisitHistoryService.MaxPageSize)] int pageSize = Paging.DefaultPageSize)
+    {
+        if (Paging.Refusal(page, pageSize, VisitHistoryService.MaxPageSize) is { } refused) return refused;
+        var result = await visits.VisitsAsync(user, purchaseId, page - 1, pageSize, ct);
+        return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Problem();
+    }
+
+    private static Task<IReadOnlyList<LocationOption>> LocationsAsync(ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct);
+
+    private static Task<IReadOnlyList<SessionRow>> DayAsync(DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) =>
+        schedule.DayAsync(day, locationId, ct);
+
+    /// <summary>Which of the member's own and shared purchases could pay for the session.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<CreditSource>>, ServiceProblem>> CreditSourcesAsync(int sessionId, ClaimsPrincipal user,
+        BookingService booking, CancellationToken ct) =>
+        (await booking.CreditSourcesAsync(user, Me(user), sessionId, ct)).ToHttp();
+
+    /// <summary>The member's upcoming bookings (soonest first), or past ones with <c>past=true</c>.</summary>
+    private static async Task<Results<Ok<MemberBookingPage>, ValidationProblem>> BookingsAsync(bool? past, ClaimsPrincipal user, MemberQueries members, CancellationToken ct,
+        [Description(Paging.PageDescription), Range(1, int.MaxValue)] int page = 1,
+        [Description(Paging.PageSizeDescription), Range(1, MemberQueries.MaxPageSize)] int pageSize = Paging.DefaultPageSize)
+    {
+        if (Paging.Refusal(page, pageSize, MemberQueries.MaxPageSize) is { } refused) return refused;
+        return TypedResults.Ok(await members.BookingsAsync(Me(user), upcoming: past != true, page - 1, pageSize, ct));
+    }
+
+    private static async Task<Results<Created<BookingReceipt>, Ok<BookingReceipt>, ServiceProblem>> BookAsync(MemberBookingRequest body,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+        await booking.BookAsync(user, body.SessionId, Me(user), body.PurchaseId, idempotencyKey, ct) switch
+        {
+            { Succeeded: false } refused => refused.Problem(),
+            { Value.Replayed: true } replay => TypedResults.Ok(replay.Value!),
+            var booked => TypedResults.Created($"/api/me/bookings/{booked.Value!.BookingId}", booked.Value!),
+        };
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> CancelAsync(int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
+        (await booking.CancelAsync(user, bookingId, ct)).ToHttp();
+
+    private static Task<List<NotificationView>> NotificationsAsync(ClaimsPrincipal user, NotificationService feed, CancellationToken ct) => feed.FeedAsync(Me(user), 50, ct);
 
     // The Member policy requires the client id claim, so it is always there.
     private static int Me(ClaimsPrincipal user) => user.ClientId()!.Value;

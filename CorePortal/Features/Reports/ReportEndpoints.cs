@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CorePortal.Features.Reports;
 
@@ -9,18 +11,30 @@ public static class ReportEndpoints
     /// <summary>The CSV downloads behind each report table's Export link; the query string carries the page's filters.</summary>
     public static void MapReportEndpoints(this IEndpointRouteBuilder app)
     {
-        var exports = app.MapGroup("/exports/reports").RequireAuthorization(Policies.Manager);
-        exports.MapGet("/liability.csv", async (DateOnly day, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
-            File(await csv.LiabilityAsync(user, day, ct), $"liability-{day:yyyy-MM-dd}.csv"));
-        exports.MapGet("/unlimited.csv", async (DateOnly day, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
-            File(await csv.UnlimitedAsync(user, day, ct), $"unlimited-{day:yyyy-MM-dd}.csv"));
-        exports.MapGet("/usage.csv", async (DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
-            File(await csv.UsageAsync(user, new ReportRange(from, to), ct), $"usage-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv"));
-        exports.MapGet("/adjustments.csv", async (DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
-            File(await csv.AdjustmentsAsync(user, new ReportRange(from, to), ct), $"adjustments-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv"));
-        exports.MapGet("/sharing.csv", async (DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
-            File(await csv.SharingAsync(user, new ReportRange(from, to), ct), $"sharing-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv"));
+        // A missing or malformed date is a 400.
+        var exports = app.MapGroup("/exports/reports").RequireAuthorization(Policies.Manager).ProducesCsv()
+            .ProducesProblems(StatusCodes.Status400BadRequest);
+        exports.MapGet("/liability.csv", LiabilityAsync);
+        exports.MapGet("/unlimited.csv", UnlimitedAsync);
+        exports.MapGet("/usage.csv", UsageAsync);
+        exports.MapGet("/adjustments.csv", AdjustmentsAsync);
+        exports.MapGet("/sharing.csv", SharingAsync);
     }
 
-    private static IResult File(string csv, string name) => Results.File(Encoding.UTF8.GetBytes(csv), "text/csv", name);
+    private static async Task<FileContentHttpResult> LiabilityAsync(DateOnly day, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+        File(await csv.LiabilityAsync(user, day, ct), $"liability-{day:yyyy-MM-dd}.csv");
+
+    private static async Task<FileContentHttpResult> UnlimitedAsync(DateOnly day, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+        File(await csv.UnlimitedAsync(user, day, ct), $"unlimited-{day:yyyy-MM-dd}.csv");
+
+    private static async Task<FileContentHttpResult> UsageAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+        File(await csv.UsageAsync(user, new ReportRange(from, to), ct), $"usage-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
+
+    private static async Task<FileContentHttpResult> AdjustmentsAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+        File(await csv.AdjustmentsAsync(user, new ReportRange(from, to), ct), $"adjustments-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
+
+    private static async Task<FileContentHttpResult> SharingAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+        File(await csv.SharingAsync(user, new ReportRange(from, to), ct), $"sharing-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
+
+    private static FileContentHttpResult File(string csv, string name) => TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", name);
 }

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
+using CorePortal.Features.Credits;
 using CorePortal.Features.Notifications;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CorePortal.Features.Sharing;
 
@@ -15,21 +17,44 @@ public static class SharingEndpoints
 {
     public static void MapSharingEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Sharing");
+        var api = app.MapGroup("/api").RequireAuthorization().ProducesAuthProblems().WithTags("Sharing");
 
-        api.MapGet("/clients/{clientId:int}/notifications", async (int clientId, NotificationService feed, CancellationToken ct) =>
-            await feed.FeedAsync(clientId, 50, ct)).RequireAuthorization(Policies.StudioTeam);
-        api.MapGet("/clients/{clientId:int}/shared-packages", async (int clientId, SharingQueries queries, CancellationToken ct) =>
-            await queries.SharedWithClientAsync(clientId, ct)).RequireAuthorization(Policies.StudioTeam);
+        api.MapGet("/clients/{clientId:int}/notifications", NotificationsAsync).RequireAuthorization(Policies.StudioTeam);
+        api.MapGet("/clients/{clientId:int}/shared-packages", SharedPackagesAsync).RequireAuthorization(Policies.StudioTeam);
 
         var writes = api.MapGroup("").RequireAuthorization(Policies.Staff);
-        writes.MapPost("/purchases/{purchaseId:int}/shares", async (int purchaseId, AddShareRequest body, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            (await sharing.AddShareAsync(user, purchaseId, body.ClientId, ct)).ToHttp());
-        writes.MapDelete("/shares/{shareId:int}", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            (await sharing.RemoveAsync(user, shareId, ct)).ToHttp());
-        writes.MapPost("/shares/{shareId:int}/accept", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            (await sharing.AcceptAsync(user, shareId, ct)).ToHttp());
-        writes.MapPost("/shares/{shareId:int}/decline", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
-            (await sharing.DeclineAsync(user, shareId, ct)).ToHttp());
+        writes.MapPost("/purchases/{purchaseId:int}/shares", AddAsync);
+        writes.MapDelete("/shares/{shareId:int}", RemoveAsync);
+        writes.MapPost("/shares/{shareId:int}/accept", AcceptAsync);
+        writes.MapPost("/shares/{shareId:int}/decline", DeclineAsync);
     }
+
+    private static async Task<Results<Ok<List<NotificationView>>, ServiceProblem>> NotificationsAsync(int clientId, CreditReadService credits,
+        NotificationService feed, CancellationToken ct)
+    {
+        if (await credits.ProfileAsync(clientId, ct) is null) return NoSuchClient();
+        return TypedResults.Ok(await feed.FeedAsync(clientId, 50, ct));
+    }
+
+    private static async Task<Results<Ok<List<SharedWithMeView>>, ServiceProblem>> SharedPackagesAsync(int clientId, CreditReadService credits,
+        SharingQueries queries, CancellationToken ct)
+    {
+        if (await credits.ProfileAsync(clientId, ct) is null) return NoSuchClient();
+        return TypedResults.Ok(await queries.SharedWithClientAsync(clientId, ct));
+    }
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> AddAsync(int purchaseId, AddShareRequest body, ClaimsPrincipal user,
+        SharingService sharing, CancellationToken ct) =>
+        (await sharing.AddShareAsync(user, purchaseId, body.ClientId, ct)).ToHttp();
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> RemoveAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
+        (await sharing.RemoveAsync(user, shareId, ct)).ToHttp();
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> AcceptAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
+        (await sharing.AcceptAsync(user, shareId, ct)).ToHttp();
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> DeclineAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
+        (await sharing.DeclineAsync(user, shareId, ct)).ToHttp();
+
+    private static ServiceProblem NoSuchClient() => ServiceResult.NotFound("No client has that id.").Problem();
 }
