@@ -43,4 +43,42 @@ public sealed class PeriodGridTests : PortalComponentTest
         editable.FindAll("button").Single(b => b.TextContent.Contains("Update Credits", StringComparison.OrdinalIgnoreCase)).Click();
         Assert.Equal(Current, clicked);
     }
+
+    [Fact]
+    public void Ticking_a_period_hands_the_parent_a_new_selection_and_leaves_its_set_untouched()
+    {
+        IReadOnlySet<int> parents = new HashSet<int> { Past.Id };
+        IReadOnlySet<int>? handed = null;
+        var grid = Render<PeriodGrid>(p => p.Add(g => g.Periods, [Past, Current, Unlimited]).Add(g => g.CanEdit, true)
+            .Add(g => g.Selected, parents).Add(g => g.SelectedChanged, (IReadOnlySet<int> next) => handed = next));
+
+        grid.Find($"[data-testid=period-{Current.Id}] input[type=checkbox]").Change(true);
+
+        Assert.Equal([Past.Id, Current.Id], handed!.Order());
+        Assert.NotSame(parents, handed);
+        Assert.Equal([Past.Id], parents);
+    }
+
+    [Fact]
+    public void Unticking_a_period_hands_the_parent_the_selection_without_it()
+    {
+        IReadOnlySet<int> parents = new HashSet<int> { Past.Id, Current.Id };
+        IReadOnlySet<int>? handed = null;
+        var grid = Render<PeriodGrid>(p => p.Add(g => g.Periods, [Past, Current, Unlimited]).Add(g => g.CanEdit, true)
+            .Add(g => g.Selected, parents).Add(g => g.SelectedChanged, (IReadOnlySet<int> next) => handed = next));
+
+        grid.Find($"[data-testid=period-{Past.Id}] input[type=checkbox]").Change(false);
+
+        Assert.Equal([Current.Id], handed);
+        Assert.Equal([Past.Id, Current.Id], parents.Order());
+    }
+
+    [Fact]
+    public void The_ticks_show_the_selection_the_parent_binds()
+    {
+        var grid = Render<PeriodGrid>(p => p.Add(g => g.Periods, [Past, Current, Unlimited]).Add(g => g.CanEdit, true)
+            .Add(g => g.Selected, new HashSet<int> { Current.Id }));
+
+        Assert.Equal([false, true, false], grid.FindAll("input[type=checkbox]").Select(c => c.HasAttribute("checked")));
+    }
 }

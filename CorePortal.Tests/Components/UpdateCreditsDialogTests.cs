@@ -34,13 +34,13 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
         _pack = await studio.SellAsync(studio.Package("10-Class Pack", 10), await studio.ClientAsync("Maya", "Chen"), new DateOnly(2026, 11, 1));
     }
 
-    private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync()
+    private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync(IReadOnlyList<PeriodRow>? periods = null)
     {
         var providers = RenderProviders();
-        var period = (await Services.GetRequiredService<CreditReadService>().PurchaseAsync(_pack.Id))!.Periods[0];
+        periods ??= [(await Services.GetRequiredService<CreditReadService>().PurchaseAsync(_pack.Id))!.Periods[0]];
         var dialogs = Services.GetRequiredService<IDialogService>();
         await providers.InvokeAsync(() => dialogs.ShowAsync<UpdateCreditsDialog>("Update Credits",
-            new DialogParameters<UpdateCreditsDialog> { { d => d.PurchaseId, _pack.Id }, { d => d.Periods, new[] { period } } }));
+            new DialogParameters<UpdateCreditsDialog> { { d => d.PurchaseId, _pack.Id }, { d => d.Periods, periods } }));
         providers.WaitForAssertion(() => providers.Find("[data-testid=save]"));
         return providers;
     }
@@ -95,6 +95,43 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
 
         markup.WaitForAssertion(() => Assert.Empty(markup.FindAll("[data-testid=save]")));
         Assert.Equal(13, await MaxAsync());
+    }
+
+    [Fact]
+    public async Task The_preview_shows_the_services_refusal_before_saving()
+    {
+        var markup = await OpenAsync();
+
+        var action = markup.FindComponent<MudSelect<CreditAction>>();
+        await action.InvokeAsync(() => action.Instance.SelectOption(CreditAction.DeductCredits));
+        markup.Find("input[data-testid=amount], [data-testid=amount] input").Input("11");
+
+        markup.WaitForAssertion(() => Assert.Contains("At most 10 credits can be deducted from 1 Nov 2026",
+            markup.Find("[data-testid=preview]").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain("→", markup.Find("[data-testid=preview]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(10, await MaxAsync());
+    }
+
+    [Fact]
+    public async Task After_a_conflict_the_dialog_shows_the_new_figures_and_leaves_the_periods_it_was_given_as_they_were()
+    {
+        var given = (await Services.GetRequiredService<CreditReadService>().PurchaseAsync(_pack.Id))!.Periods;
+        var markup = await OpenAsync(given);
+        var meanwhile = await Services.GetRequiredService<CreditAdjustmentService>().SaveAsync(StudioBuilder.User(Roles.Staff),
+            new CreditAdjustment(_pack.Id, [new(given[0].Id, given[0].Version)], CreditAction.AddCredits, 5));
+        Assert.True(meanwhile.Succeeded, meanwhile.Message);
+
+        markup.Find("input[data-testid=amount], [data-testid=amount] input").Input("3");
+        markup.Find("[data-testid=save]").Click();
+
+        markup.WaitForAssertion(() => Assert.Contains("changed by someone else", markup.Find("[data-testid=conflict]").TextContent, StringComparison.Ordinal));
+        markup.WaitForAssertion(() => Assert.Contains("Max 15 → 18", markup.Find("[data-testid=preview]").TextContent, StringComparison.Ordinal));
+        Assert.Same(given, markup.FindComponent<UpdateCreditsDialog>().Instance.Periods);
+        Assert.Equal(10, given[0].Max);
+
+        markup.Find("[data-testid=save]").Click();
+        markup.WaitForAssertion(() => Assert.Empty(markup.FindAll("[data-testid=save]")));
+        Assert.Equal(18, await MaxAsync());
     }
 
     public new async ValueTask DisposeAsync()

@@ -185,6 +185,63 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal("Added 2 credits on 3 periods", added.Message);
     }
 
+    [Theory]
+    [InlineData("add")]
+    [InlineData("deduct")]
+    [InlineData("validity only")]
+    [InlineData("credits and validity")]
+    [InlineData("several periods")]
+    public async Task The_preview_is_exactly_what_the_save_writes(string change)
+    {
+        var next = _monthly.Periods[2];
+        var request = change switch
+        {
+            "add" => await RequestAsync(_pack, CreditAction.AddCredits, 3),
+            "deduct" => await RequestAsync(_pack, CreditAction.DeductCredits, 2),
+            "validity only" => (await RequestAsync(_monthly, CreditAction.AddCredits, null, 2)) with
+                { EditValidity = true, StartsOn = next.StartsOn.AddDays(1), EndsOn = next.EndsOn.AddDays(5) },
+            "credits and validity" => (await RequestAsync(_monthly, CreditAction.DeductCredits, 2, 2)) with
+                { EditValidity = true, StartsOn = next.StartsOn, EndsOn = next.EndsOn.AddDays(-3) },
+            _ => await RequestAsync(_monthly, CreditAction.DeductCredits, 4, 0, 1, 2),
+        };
+        var shown = new List<PeriodFigures>();
+        foreach (var v in request.Periods)
+        {
+            var p = await PeriodAsync(v.PeriodId);
+            shown.Add(new PeriodFigures(p.Id, p.StartsOn, p.EndsOn, p.UsedCredits, p.MaxCredits));
+        }
+        var inDialog = CreditAdjustmentService.Preview(request, shown);
+        var previewed = await _service.PreviewAsync(request);
+
+        var saved = await _service.SaveAsync(_staff, request);
+
+        Assert.True(saved.Succeeded, saved.Message);
+        Assert.Equal(previewed.Value!, inDialog.Value!);
+        Assert.Equal(previewed.Value!, saved.Value!);
+        var written = new List<(int, DateOnly, DateOnly, int, int?)>();
+        foreach (var p in previewed.Value!)
+        {
+            var row = await PeriodAsync(p.PeriodId);
+            written.Add((row.Id, row.StartsOn, row.EndsOn, row.UsedCredits, row.MaxCredits));
+        }
+        Assert.Equal(previewed.Value!.Select(p => (p.PeriodId, p.StartsOn, p.EndsOn, p.Used, p.MaxAfter)), written);
+        await using var db = _db.CreateDbContext();
+        Assert.Empty(await LedgerAudit.FindDisagreementsAsync(db));
+    }
+
+    [Fact]
+    public async Task A_refused_preview_gives_the_same_reason_the_save_gives()
+    {
+        var request = await RequestAsync(_monthly, CreditAction.DeductCredits, 6, 0, 1, 2);
+
+        var previewed = await _service.PreviewAsync(request);
+        var saved = await _service.SaveAsync(_staff, request);
+
+        Assert.Equal(Outcome.Invalid, previewed.Outcome);
+        Assert.StartsWith("At most 5 credits can be deducted", previewed.ErrorFor("Amount"), StringComparison.Ordinal);
+        Assert.Equal(previewed.ErrorFor("Amount"), saved.ErrorFor("Amount"));
+    }
+
     [Fact]
     public async Task Two_concurrent_saves_on_one_period_never_lose_an_update()
     {

@@ -25,6 +25,12 @@ public sealed record CreditAdjustment(int PurchaseId, IReadOnlyList<PeriodVersio
 /// <summary>What saving would do to one period: shown as a preview before saving.</summary>
 public sealed record AdjustmentPreview(int PeriodId, DateOnly StartsOn, DateOnly EndsOn, int Used, int? MaxBefore, int? MaxAfter);
 
+/// <summary>A period's figures before an adjustment: what the preview and the save both start from.</summary>
+public sealed record PeriodFigures(int PeriodId, DateOnly StartsOn, DateOnly EndsOn, int Used, int? Max)
+{
+    public static PeriodFigures Of(PeriodRow row) => new(row.Id, row.StartsOn, row.EndsOn, row.Used, row.Max);
+}
+
 /// <summary>Update Credits: every rule is checked here, on the server, and a save is one transaction or nothing.</summary>
 public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, OutboxSignal outbox, TimeProvider clock)
 {
@@ -42,19 +48,20 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
 
         var now = clock.GetUtcNow().UtcDateTime;
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        foreach (var period in periods)
+        // Writes exactly what the preview says: the figures come from Preview, not from a second copy of its maths.
+        foreach (var (period, after) in periods.Zip(result.Value!))
         {
-            var amount = Signed(request);
-            if (amount != 0 && period.MaxCredits is not null)
+            if (after.MaxAfter != period.MaxCredits)
             {
-                period.MaxCredits += amount;
-                db.Ledger.Add(Row(period, request.Action == CreditAction.AddCredits ? LedgerKind.Add : LedgerKind.Deduct, amount, user, now, note));
+                var amount = after.MaxAfter!.Value - period.MaxCredits!.Value;
+                period.MaxCredits = after.MaxAfter;
+                db.Ledger.Add(Row(period, amount > 0 ? LedgerKind.Add : LedgerKind.Deduct, amount, user, now, note));
             }
-            if (request.EditValidity && (period.StartsOn != request.StartsOn || period.EndsOn != request.EndsOn))
+            if (after.StartsOn != period.StartsOn || after.EndsOn != period.EndsOn)
             {
                 var was = $"{period.StartsOn:d MMM yyyy} – {period.EndsOn:d MMM yyyy}";
-                period.StartsOn = request.StartsOn!.Value;
-                period.EndsOn = request.EndsOn!.Value;
+                period.StartsOn = after.StartsOn;
+                period.EndsOn = after.EndsOn;
                 db.Ledger.Add(Row(period, LedgerKind.Validity, 0, user, now, $"Validity was {was}" + (note is null ? "" : $". {note}")));
             }
             period.Version = Guid.NewGuid();
@@ -98,8 +105,22 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
         if (request.Periods.Any(v => periods.First(p => p.Id == v.PeriodId).Version != v.Version))
             return Fail(ServiceResult.Conflict(ChangedBySomeoneElse));
 
+        var overlaps = request is { EditValidity: true, StartsOn: { } starts, EndsOn: { } ends } && periods.Count == 1 && starts <= ends
+            && await db.CreditPeriods.AnyAsync(p => p.PurchaseId == request.PurchaseId && p.Id != periods[0].Id && p.StartsOn <= ends && starts <= p.EndsOn, ct);
+        var figures = periods.Select(p => new PeriodFigures(p.Id, p.StartsOn, p.EndsOn, p.UsedCredits, p.MaxCredits)).ToList();
+        var result = Preview(request, figures, overlaps);
+        return (result, result.Succeeded ? periods : []);
+    }
+
+    /// <summary>
+    /// What the request does to these periods, in their order, or why it is refused: the one place the adjustment's rules
+    /// and maths live. The dialog calls it as the person types; the save calls it on the periods it has locked and writes
+    /// what it returns. Whether new dates overlap another period needs the database, so the caller says.
+    /// </summary>
+    public static ServiceResult<IReadOnlyList<AdjustmentPreview>> Preview(CreditAdjustment request, IReadOnlyList<PeriodFigures> periods, bool overlapsAnother = false)
+    {
         var errors = new Dictionary<string, string[]>();
-        var limited = periods.Where(p => p.MaxCredits is not null).ToList();
+        var limited = periods.Where(p => p.Max is not null).ToList();
         var changesCredits = request.Amount is not null || !request.EditValidity;
         if (changesCredits && limited.Count == 0)
             errors["Amount"] = ["This period has unlimited credits (∞): credits cannot be added or deducted. You can still edit its validity."];
@@ -108,8 +129,8 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
         else if (changesCredits && request.Amount is < 1 or > MaxAmount)
             errors["Amount"] = [$"Enter a whole number of credits from 1 to {MaxAmount}."];
         else if (request.Action == CreditAction.DeductCredits && request.Amount is { } deduct
-                 && limited.FirstOrDefault(p => p.MaxCredits - deduct < p.UsedCredits) is { } tooFar)
-            errors["Amount"] = [$"At most {tooFar.MaxCredits - tooFar.UsedCredits} credits can be deducted from {tooFar.StartsOn:d MMM yyyy} – {tooFar.EndsOn:d MMM yyyy}: {tooFar.UsedCredits} of {tooFar.MaxCredits} are already used."];
+                 && limited.FirstOrDefault(p => p.Max - deduct < p.Used) is { } tooFar)
+            errors["Amount"] = [$"At most {tooFar.Max - tooFar.Used} credits can be deducted from {tooFar.StartsOn:d MMM yyyy} – {tooFar.EndsOn:d MMM yyyy}: {tooFar.Used} of {tooFar.Max} are already used."];
 
         if (request.EditValidity)
         {
@@ -117,17 +138,15 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
             else if (request.StartsOn is null) errors["StartsOn"] = ["Choose a start date."];
             else if (request.EndsOn is null) errors["EndsOn"] = ["Choose an end date."];
             else if (request.EndsOn < request.StartsOn) errors["EndsOn"] = ["End Date must be on or after Start Date."];
-            else if (await db.CreditPeriods.AnyAsync(p => p.PurchaseId == request.PurchaseId && p.Id != periods[0].Id
-                         && p.StartsOn <= request.EndsOn && request.StartsOn <= p.EndsOn, ct))
-                errors["StartsOn"] = ["These dates overlap another period of this purchase."];
+            else if (overlapsAnother) errors["StartsOn"] = ["These dates overlap another period of this purchase."];
         }
         if (request.Note?.Length > MaxNoteLength) errors["Note"] = [$"Keep the note under {MaxNoteLength} characters."];
-        if (errors.Count > 0) return Fail(ServiceResult.Invalid(errors));
+        if (errors.Count > 0) return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Invalid(errors));
 
-        var preview = periods.Select(p => new AdjustmentPreview(p.Id,
+        var preview = periods.Select(p => new AdjustmentPreview(p.PeriodId,
             request.EditValidity ? request.StartsOn!.Value : p.StartsOn, request.EditValidity ? request.EndsOn!.Value : p.EndsOn,
-            p.UsedCredits, p.MaxCredits, p.MaxCredits + Signed(request))).ToList();
-        return (ServiceResult.Success<IReadOnlyList<AdjustmentPreview>>(preview, Describe(request, periods.Count)), periods);
+            p.Used, p.Max, p.Max + Signed(request))).ToList();
+        return ServiceResult.Success<IReadOnlyList<AdjustmentPreview>>(preview, Describe(request, periods.Count));
     }
 
     /// <summary>The "Notify client" email, queued in the outbox in the same transaction (off by default: changes stay silent).</summary>
