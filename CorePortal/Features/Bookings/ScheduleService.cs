@@ -55,7 +55,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
     /// <summary>Adds a session to the schedule (Staff and up).</summary>
     public async Task<ServiceResult<int>> CreateSessionAsync(ClaimsPrincipal user, SessionInput input, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits()) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Your role does not allow creating sessions."));
+        if (!Access.CanManageSessions(user)) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Your role does not allow creating sessions."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var errors = new Dictionary<string, string[]>();
         var name = (input.Name ?? "").Trim(); // null from an API body
@@ -82,7 +82,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
     /// <summary>Everyone booked into the session, live bookings first; not found when there is no such session.</summary>
     public async Task<ServiceResult<IReadOnlyList<RosterRow>>> RosterAsync(ClaimsPrincipal user, int sessionId, CancellationToken ct = default)
     {
-        if (!BookingAccess.IsStudioTeam(user)) return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.Forbidden());
+        if (!Access.CanReadRoster(user)) return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Sessions.AnyAsync(s => s.Id == sessionId, ct))
             return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.NotFound("That session no longer exists."));
@@ -97,7 +97,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
     public async Task<IReadOnlyList<ClientOption>> FindClientsAsync(ClaimsPrincipal user, string? text, CancellationToken ct = default)
     {
         var key = ClientSearchKeys.Text(text ?? "");
-        if (!user.CanEditCredits() || key.Length < 2) return [];
+        if (!Access.CanEditClients(user) || key.Length < 2) return [];
         var words = key.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var digits = ClientSearchKeys.Digits(key);
         var isPhone = digits.Length >= 3 && key.All(ch => char.IsAsciiDigit(ch) || " +-().".Contains(ch, StringComparison.Ordinal));

@@ -18,7 +18,7 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
 
     private static void EnsureManager(ClaimsPrincipal user)
     {
-        if (!user.IsManager()) throw new UnauthorizedAccessException("Reports are for managers.");
+        if (!Access.CanReadReports(user)) throw new UnauthorizedAccessException("Reports are for managers.");
     }
 
     // Periods whose dates a Validity row among the later rows changed: their end date as it stood before is the EndsOnAfter of

@@ -17,12 +17,12 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     /// </summary>
     public async Task<ServiceResult> AddShareAsync(ClaimsPrincipal user, int purchaseId, int clientId, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
+        if (!Access.CanShare(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginWriteAsync(ct);
         var purchase = await db.Purchases.Include(p => p.OwnerClient).Include(p => p.Location).SingleOrDefaultAsync(p => p.Id == purchaseId, ct);
         if (purchase is null) return ServiceResult.NotFound("There is no such purchase.");
-        if (!user.CanEditCredits() && !user.IsClient(purchase.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can share this package.");
+        if (!Access.CanShare(user, purchase.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can share this package.");
         var client = await db.Clients.SingleOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null) return ServiceResult.Invalid(ShareInvitations.ClientsField, "Choose a client to share with.");
         if (purchase.Status != PurchaseStatus.Active || purchase.EndsOn < Today())
@@ -65,12 +65,12 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     /// </summary>
     public async Task<ServiceResult> RemoveAsync(ClaimsPrincipal user, int shareId, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
+        if (!Access.CanShare(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginWriteAsync(ct);
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(s => s.Id == shareId, ct);
         if (share is null) return ServiceResult.NotFound("There is no such authorized client.");
-        if (!user.CanEditCredits() && !user.IsClient(share.Purchase!.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can remove clients from this package.");
+        if (!Access.CanShare(user, share.Purchase!.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can remove clients from this package.");
         if (share.Status is not (ShareStatus.Pending or ShareStatus.Accepted))
             return ServiceResult.Conflict($"{share.Client!.FullName} is no longer authorized on this package.");
         var wasAccepted = share.Status == ShareStatus.Accepted;
@@ -87,13 +87,13 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     // user is null when the client answers through the emailed link (the token is their proof).
     private async Task<ServiceResult> AnswerAsync(System.Linq.Expressions.Expression<Func<PurchaseShare, bool>> which, bool accept, ClaimsPrincipal? user, CancellationToken ct)
     {
-        if (user is not null && !user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
+        if (user is not null && !Access.CanAnswerInvitations(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginWriteAsync(ct);
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(which, ct);
         if (share is null) return ServiceResult.NotFound("This invitation link is not valid any more. Ask the studio to send a new one.");
-        if (user is not null && !user.CanEditCredits() && !user.IsClient(share.ClientId)) return ServiceResult.Forbidden("Only the invited client can answer this invitation.");
-        var actor = user is null || !user.CanEditCredits() ? share.Client!.FullName : $"{user.ActorName()} for the client";
+        if (user is not null && !Access.CanAnswerInvitation(user, share.ClientId)) return ServiceResult.Forbidden("Only the invited client can answer this invitation.");
+        var actor = user is null || Access.MemberClientId(user) is not null ? share.Client!.FullName : $"{user.ActorName()} for the client";
         if (share.Status != ShareStatus.Pending)
             return ServiceResult.Conflict($"This invitation was already {share.Status.ToString().ToLowerInvariant()}.");
         if (accept && share.Purchase!.EndsOn < Today())
