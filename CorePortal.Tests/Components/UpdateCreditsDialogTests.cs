@@ -37,7 +37,7 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
     private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync()
     {
         var providers = RenderProviders();
-        var period = (await Services.GetRequiredService<CreditReadService>().PurchaseAsync(_pack.Id))!.Periods[0];
+        var period = (await Services.GetRequiredService<CreditReadService>().PurchaseAsync(StudioBuilder.User(Roles.Staff), _pack.Id)).Value!.Periods[0];
         var dialogs = Services.GetRequiredService<IDialogService>();
         await providers.InvokeAsync(() => dialogs.ShowAsync<UpdateCreditsDialog>("Update Credits",
             new DialogParameters<UpdateCreditsDialog> { { d => d.PurchaseId, _pack.Id }, { d => d.Periods, new[] { period } } }));

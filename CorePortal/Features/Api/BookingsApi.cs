@@ -15,9 +15,10 @@ public static class BookingsApi
 {
     public static void MapBookingsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/locations", (ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct))
+        api.MapGet("/locations", async (ClaimsPrincipal user, ScheduleService schedule, CancellationToken ct) => (await schedule.LocationsAsync(user, ct)).ToHttp())
             .WithTags("Schedule").RequireAuthorization(Policies.StudioTeam);
-        api.MapGet("/sessions", (DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) => schedule.DayAsync(day, locationId, ct))
+        api.MapGet("/sessions", async (DateOnly day, int locationId, ClaimsPrincipal user, ScheduleService schedule, CancellationToken ct) =>
+                (await schedule.DayAsync(user, day, locationId, ct)).ToHttp())
             .WithTags("Schedule").RequireAuthorization(Policies.StudioTeam);
 
         // Which of the client's own and shared purchases could pay for the session: the purchaseId to book with.

@@ -18,8 +18,14 @@ public sealed record ApiPurchase(int Id, string Kind, string Name, string Locati
         [.. p.Periods.Select(r => new ApiPeriod(r.Id, r.StartsOn, r.EndsOn, r.Used, r.Max, r.Remaining, r.Version, r.IsCurrent))]);
 
     /// <summary>The client's own purchases, then those shared with them and accepted.</summary>
-    public static async Task<List<ApiPurchase>> OfClientAsync(CreditReadService credits, int clientId, CancellationToken ct) =>
-        [.. (await credits.PurchasesAsync(clientId, ct)).Concat(await credits.SharedWithAsync(clientId, ct)).Select(From)];
+    public static async Task<ServiceResult<List<ApiPurchase>>> OfClientAsync(CreditReadService credits, ClaimsPrincipal user, int clientId, CancellationToken ct)
+    {
+        var own = await credits.PurchasesAsync(user, clientId, ct);
+        if (own.Value is null) return ServiceResult.Failure<List<ApiPurchase>>(own);
+        var shared = await credits.SharedWithAsync(user, clientId, ct);
+        if (shared.Value is null) return ServiceResult.Failure<List<ApiPurchase>>(shared);
+        return ServiceResult.Success<List<ApiPurchase>>([.. own.Value.Concat(shared.Value).Select(From)]);
+    }
 }
 
 /// <summary>Client search, profile and balances for the studio team; new and edited clients for Staff.</summary>
@@ -32,13 +38,13 @@ public static class ClientsApi
         clients.MapGet("/", (string? query, int? page, ClientSearchService search, CancellationToken ct) =>
             search.SearchAsync(query, page ?? 0, ct: ct));
 
-        clients.MapGet("/{clientId:int}", async (int clientId, CreditReadService credits, CancellationToken ct) =>
-            await credits.ProfileAsync(clientId, ct) is { } profile ? Results.Ok(profile) : ApiResults.NotFound("No client has that id."));
+        clients.MapGet("/{clientId:int}", async (int clientId, ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
+            (await credits.ProfileAsync(user, clientId, ct)).ToHttp());
 
-        clients.MapGet("/{clientId:int}/credits", async (int clientId, CreditReadService credits, CancellationToken ct) =>
+        clients.MapGet("/{clientId:int}/credits", async (int clientId, ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
         {
-            if (await credits.ProfileAsync(clientId, ct) is null) return ApiResults.NotFound("No client has that id.");
-            return Results.Ok(await ApiPurchase.OfClientAsync(credits, clientId, ct));
+            if (await credits.ProfileAsync(user, clientId, ct) is { Succeeded: false } refused) return ApiResults.Problem(refused);
+            return (await ApiPurchase.OfClientAsync(credits, user, clientId, ct)).ToHttp();
         });
 
         // Both answer with the profile as GET /api/clients/{id} shows it; a new client without a barcode gets one.
@@ -46,12 +52,12 @@ public static class ClientsApi
         clients.MapPost("/", async (ClientInput body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user,
                 ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
                 await (await edits.CreateAsync(user, body, idempotencyKey, ct)).ToHttpAsync(async saved => saved.Replayed
-                    ? Results.Ok(await credits.ProfileAsync(saved.Id, ct))
-                    : Results.Created($"/api/clients/{saved.Id}", await credits.ProfileAsync(saved.Id, ct))))
+                    ? Results.Ok((await credits.ProfileAsync(user, saved.Id, ct)).Value)
+                    : Results.Created($"/api/clients/{saved.Id}", (await credits.ProfileAsync(user, saved.Id, ct)).Value)))
             .RequireAuthorization(Policies.Staff);
 
         clients.MapPut("/{clientId:int}", async (int clientId, ClientInput body, ClaimsPrincipal user, ClientEditService edits, CreditReadService credits, CancellationToken ct) =>
-                await (await edits.UpdateAsync(user, clientId, body, ct)).ToHttpAsync(async saved => Results.Ok(await credits.ProfileAsync(saved.Id, ct))))
+                await (await edits.UpdateAsync(user, clientId, body, ct)).ToHttpAsync(async saved => Results.Ok((await credits.ProfileAsync(user, saved.Id, ct)).Value)))
             .RequireAuthorization(Policies.Staff);
     }
 }

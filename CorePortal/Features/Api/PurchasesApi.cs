@@ -23,8 +23,8 @@ public static class PurchasesApi
                     body.EditValidity, body.StartsOn, body.EndsOn, body.Note, body.NotifyClient), ct)).ToHttp())
             .RequireAuthorization(Policies.Staff);
 
-        purchases.MapGet("/credit-history", async (int purchaseId, string? text, LedgerKind? kind, CreditHistoryService history, CancellationToken ct) =>
-                Results.Ok(await history.ForPurchaseAsync(purchaseId, new CreditHistoryFilter(text, kind), ct: ct)))
+        purchases.MapGet("/credit-history", async (int purchaseId, string? text, LedgerKind? kind, ClaimsPrincipal user, CreditHistoryService history, CancellationToken ct) =>
+                (await history.ForPurchaseAsync(user, purchaseId, new CreditHistoryFilter(text, kind), ct: ct)).ToHttp())
             .RequireAuthorization(Policies.StudioTeam);
 
         purchases.MapGet("/visits", async (int purchaseId, int? page, int? pageSize, ClaimsPrincipal user, VisitHistoryService visits, CancellationToken ct) =>

@@ -22,9 +22,9 @@ public sealed partial class ScheduleService
     public async Task<ServiceResult<IReadOnlyList<LiveSession>>> LiveDayAsync(ClaimsPrincipal user, DateOnly day, int locationId, CancellationToken ct = default)
     {
         if (!Access.CanReadRoster(user)) return ServiceResult.Failure<IReadOnlyList<LiveSession>>(ServiceResult.Forbidden());
-        var sessions = await DayAsync(day, locationId, ct);
-        var ids = sessions.Select(s => s.Id).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sessions = await SessionsAsync(db, day, locationId, ct);
+        var ids = sessions.Select(s => s.Id).ToList();
         var attendees = await db.Bookings.AsNoTracking()
             .Where(b => ids.Contains(b.SessionId) && b.Status != BookingStatus.Cancelled)
             .OrderBy(b => b.Client!.FirstName).ThenBy(b => b.Client!.LastName)

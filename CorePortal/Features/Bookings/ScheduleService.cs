@@ -33,18 +33,27 @@ public sealed class SessionInput
 /// <summary>The schedule: sessions by day and location, new sessions, a session's roster and finding a client to book.</summary>
 public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbFactory)
 {
-    public async Task<IReadOnlyList<LocationOption>> LocationsAsync(CancellationToken ct = default)
+    /// <summary>The studio's locations by name: the studio team and members.</summary>
+    public async Task<ServiceResult<IReadOnlyList<LocationOption>>> LocationsAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
+        if (!Access.CanReadSchedule(user)) return ServiceResult.Failure<IReadOnlyList<LocationOption>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name)).ToListAsync(ct);
+        return ServiceResult.Success<IReadOnlyList<LocationOption>>(
+            await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name)).ToListAsync(ct));
     }
 
-    /// <summary>The sessions at one location on one studio-local day, earliest first.</summary>
-    public async Task<IReadOnlyList<SessionRow>> DayAsync(DateOnly day, int locationId, CancellationToken ct = default)
+    /// <summary>The sessions at one location on one studio-local day, earliest first: the studio team and members.</summary>
+    public async Task<ServiceResult<IReadOnlyList<SessionRow>>> DayAsync(ClaimsPrincipal user, DateOnly day, int locationId, CancellationToken ct = default)
+    {
+        if (!Access.CanReadSchedule(user)) return ServiceResult.Failure<IReadOnlyList<SessionRow>>(ServiceResult.Forbidden());
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return ServiceResult.Success(await SessionsAsync(db, day, locationId, ct));
+    }
+
+    private static async Task<IReadOnlyList<SessionRow>> SessionsAsync(CoreDbContext db, DateOnly day, int locationId, CancellationToken ct)
     {
         var from = day.ToDateTime(TimeOnly.MinValue);
         var to = from.AddDays(1);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Sessions.AsNoTracking()
             .Where(s => s.LocationId == locationId && s.StartsAt >= from && s.StartsAt < to)
             .OrderBy(s => s.StartsAt).ThenBy(s => s.Name)

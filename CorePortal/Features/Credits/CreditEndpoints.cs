@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using System.Text;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 
 namespace CorePortal.Features.Credits;
 
@@ -10,11 +12,9 @@ public static class CreditEndpoints
     public static void MapCreditEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/exports/purchases/{purchaseId:int}/credit-history.csv",
-            async (int purchaseId, string? text, LedgerKind? kind, CreditHistoryService history, CancellationToken ct) =>
-            {
-                var csv = await history.ExportCsvAsync(purchaseId, new CreditHistoryFilter(text, kind), ct);
-                return Results.File(Encoding.UTF8.GetBytes(csv), "text/csv", $"credit-history-{purchaseId}.csv");
-            })
+            async (int purchaseId, string? text, LedgerKind? kind, ClaimsPrincipal user, CreditHistoryService history, CancellationToken ct) =>
+                (await history.ExportCsvAsync(user, purchaseId, new CreditHistoryFilter(text, kind), ct))
+                    .ToHttp(csv => Results.File(Encoding.UTF8.GetBytes(csv), "text/csv", $"credit-history-{purchaseId}.csv")))
             .RequireAuthorization(Policies.StudioTeam);
     }
 }

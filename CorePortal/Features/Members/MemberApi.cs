@@ -23,20 +23,21 @@ public sealed record MemberSharingView(int PurchaseId, string Name, bool AllowSh
 /// </summary>
 public static class MemberApi
 {
-    public const string ShareTargetField = "EmailOrBarcode";
+    public const string ShareTargetField = SharingService.ContactField;
 
     public static void MapMemberApi(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/api/me").RequireAuthorization(Policies.Member).WithTags("Members");
 
         me.MapGet("/", async (ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
-            await credits.ProfileAsync(Me(user), ct) is { } profile ? Results.Ok(profile) : ApiResults.NotFound("Your client record no longer exists."));
+            (await credits.ProfileAsync(user, Me(user), ct)).ToHttp());
 
         // My Packages: own and accepted shared ones, each with its owner and balance per time frame.
-        me.MapGet("/packages", (ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) => ApiPurchase.OfClientAsync(credits, Me(user), ct));
+        me.MapGet("/packages", async (ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
+            (await ApiPurchase.OfClientAsync(credits, user, Me(user), ct)).ToHttp());
 
         me.MapGet("/invitations", async (ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
-            (await queries.SharedWithClientAsync(Me(user), ct)).Where(s => s.Status == ShareStatus.Pending).ToList());
+            (await queries.SharedWithClientAsync(user, Me(user), ct)).ToHttp(shares => Results.Ok(shares.Where(s => s.Status == ShareStatus.Pending).ToList())));
         me.MapPost("/invitations/{shareId:int}/accept", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
             (await sharing.AcceptAsync(user, shareId, ct)).ToHttp());
         me.MapPost("/invitations/{shareId:int}/decline", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
@@ -44,15 +45,9 @@ public static class MemberApi
 
         // Sharing one of the member's own purchases: who holds a place, adding someone by email or barcode, removing.
         me.MapGet("/packages/{purchaseId:int}/sharing", async (int purchaseId, ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
-            await OwnPurchaseAsync(queries, user, purchaseId, ct) is { } refused ? ApiResults.Problem(refused) : Results.Ok(SharingOf((await queries.PurchaseAsync(purchaseId, ct))!)));
-        me.MapPost("/packages/{purchaseId:int}/shares", async (int purchaseId, ShareWithRequest body, ClaimsPrincipal user,
-            SharingQueries queries, MemberQueries members, SharingService sharing, CancellationToken ct) =>
-        {
-            if (await OwnPurchaseAsync(queries, user, purchaseId, ct) is { } refused) return ApiResults.Problem(refused);
-            if (await members.FindClientAsync(body.EmailOrBarcode, ct) is not { } clientId)
-                return ApiResults.Problem(ServiceResult.Invalid(ShareTargetField, "No client of the studio has that email or barcode."));
-            return (await sharing.AddShareAsync(user, purchaseId, clientId, ct)).ToHttp();
-        });
+            (await queries.PurchaseAsync(user, purchaseId, ct)).ToHttp(view => Results.Ok(SharingOf(view))));
+        me.MapPost("/packages/{purchaseId:int}/shares", async (int purchaseId, ShareWithRequest body, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
+            (await sharing.ShareByContactAsync(user, purchaseId, body.EmailOrBarcode, ct)).ToHttp());
         me.MapDelete("/shares/{shareId:int}", async (int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
             (await sharing.RemoveAsync(user, shareId, ct)).ToHttp());
 
@@ -61,12 +56,13 @@ public static class MemberApi
             (await visits.VisitsAsync(user, purchaseId, page ?? 0, pageSize ?? 25, ct)).ToHttp());
 
         // The schedule, the credit sources for a session, booking and cancelling.
-        me.MapGet("/locations", (ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct));
-        me.MapGet("/sessions", (DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) => schedule.DayAsync(day, locationId, ct));
+        me.MapGet("/locations", async (ClaimsPrincipal user, ScheduleService schedule, CancellationToken ct) => (await schedule.LocationsAsync(user, ct)).ToHttp());
+        me.MapGet("/sessions", async (DateOnly day, int locationId, ClaimsPrincipal user, ScheduleService schedule, CancellationToken ct) =>
+            (await schedule.DayAsync(user, day, locationId, ct)).ToHttp());
         me.MapGet("/credit-sources", async (int sessionId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
             (await booking.CreditSourcesAsync(user, Me(user), sessionId, ct)).ToHttp());
         me.MapGet("/bookings", async (bool? past, int? page, int? pageSize, ClaimsPrincipal user, MemberQueries members, CancellationToken ct) =>
-            await members.BookingsAsync(Me(user), upcoming: past != true, page ?? 0, pageSize ?? 25, ct));
+            (await members.BookingsAsync(user, Me(user), upcoming: past != true, page ?? 0, pageSize ?? 25, ct)).ToHttp());
         me.MapPost("/bookings", async (MemberBookingRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
             ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
             (await booking.BookAsync(user, body.SessionId, Me(user), body.PurchaseId, idempotencyKey, ct))
@@ -79,14 +75,6 @@ public static class MemberApi
 
     // The Member policy requires the client id claim, so it is always there.
     private static int Me(ClaimsPrincipal user) => user.ClientId()!.Value;
-
-    private static async Task<ServiceResult?> OwnPurchaseAsync(SharingQueries queries, ClaimsPrincipal user, int purchaseId, CancellationToken ct) =>
-        await queries.OwnerOfAsync(purchaseId, ct) switch
-        {
-            null => ServiceResult.NotFound("There is no such purchase."),
-            var owner when owner != Me(user) => ServiceResult.Forbidden("Only the owner can share this package."),
-            _ => null,
-        };
 
     private static MemberSharingView SharingOf(PurchaseSharingView view) => new(view.PurchaseId, view.Name, view.AllowSharing, view.SharingLimit, view.PlacesLeft,
         [.. view.Users.Where(u => u.Status is ShareStatus.Pending or ShareStatus.Accepted)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 
 namespace CorePortal.Features.Reports;
 
@@ -22,5 +23,5 @@ public static class ReportEndpoints
             File(await csv.SharingAsync(user, new ReportRange(from, to), ct), $"sharing-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv"));
     }
 
-    private static IResult File(string csv, string name) => Results.File(Encoding.UTF8.GetBytes(csv), "text/csv", name);
+    private static IResult File(ServiceResult<string> csv, string name) => csv.ToHttp(text => Results.File(Encoding.UTF8.GetBytes(text), "text/csv", name));
 }

@@ -19,8 +19,8 @@ public static class SharingEndpoints
 
         api.MapGet("/clients/{clientId:int}/notifications", async (int clientId, NotificationService feed, CancellationToken ct) =>
             await feed.FeedAsync(clientId, 50, ct)).RequireAuthorization(Policies.StudioTeam);
-        api.MapGet("/clients/{clientId:int}/shared-packages", async (int clientId, SharingQueries queries, CancellationToken ct) =>
-            await queries.SharedWithClientAsync(clientId, ct)).RequireAuthorization(Policies.StudioTeam);
+        api.MapGet("/clients/{clientId:int}/shared-packages", async (int clientId, ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
+            (await queries.SharedWithClientAsync(user, clientId, ct)).ToHttp()).RequireAuthorization(Policies.StudioTeam);
 
         var writes = api.MapGroup("").RequireAuthorization(Policies.Staff);
         writes.MapPost("/purchases/{purchaseId:int}/shares", async (int purchaseId, AddShareRequest body, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Clients;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
@@ -41,6 +42,38 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         await tx.CommitAsync(ct);
         outbox.Poke();
         return ServiceResult.Ok($"{client.FullName} has been invited.");
+    }
+
+    /// <summary>
+    /// The owner shares through the app by naming the client: an exact email (any case) or an exact barcode. Checked
+    /// in the order the owner should hear it: the purchase, that it is theirs, then the client named.
+    /// </summary>
+    public async Task<ServiceResult> ShareByContactAsync(ClaimsPrincipal user, int purchaseId, string? emailOrBarcode, CancellationToken ct = default)
+    {
+        if (!Access.CanShare(user)) return ServiceResult.Forbidden();
+        int? clientId;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var ownerId = await db.Purchases.Where(p => p.Id == purchaseId).Select(p => (int?)p.OwnerClientId).FirstOrDefaultAsync(ct);
+            if (ownerId is null) return ServiceResult.NotFound("There is no such purchase.");
+            if (!Access.CanShare(user, ownerId.Value)) return ServiceResult.Forbidden("Only the owner can share this package.");
+            clientId = await FindClientAsync(db, emailOrBarcode, ct);
+        }
+        return clientId is { } id ? await AddShareAsync(user, purchaseId, id, ct)
+            : ServiceResult.Invalid(ContactField, "No client of the studio has that email or barcode.");
+    }
+
+    /// <summary>The field of <see cref="ShareByContactAsync"/>'s email or barcode, for its validation errors.</summary>
+    public const string ContactField = "EmailOrBarcode";
+
+    private static async Task<int?> FindClientAsync(CoreDbContext db, string? emailOrBarcode, CancellationToken ct)
+    {
+        var text = emailOrBarcode?.Trim();
+        if (string.IsNullOrEmpty(text)) return null;
+        var clients = db.Clients.AsNoTracking();
+        var emailKey = ClientSearchKeys.Text(text);
+        clients = text.Contains('@', StringComparison.Ordinal) ? clients.Where(c => c.EmailKey == emailKey) : clients.Where(c => c.Barcode == text);
+        return await clients.Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Accepts a pending invitation: the invited client through the app, or staff on their behalf.</summary>
