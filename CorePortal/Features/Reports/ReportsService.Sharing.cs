@@ -23,7 +23,7 @@ public sealed partial class ReportsService
         var visits = db.Bookings.AsNoTracking().Where(b => b.Status != BookingStatus.Cancelled && b.BookedAtUtc >= from && b.BookedAtUtc < end);
         return ServiceResult.Success<SharingSummary>(new SharingSummary(
             SharedPurchases: await db.Purchases.CountAsync(p => p.AllowSharing && db.PurchaseShares.Any(s => s.PurchaseId == p.Id), ct),
-            AuthorizedClients: await db.PurchaseShares.Where(s => s.Status == ShareStatus.Accepted).Select(s => s.ClientId).Distinct().CountAsync(ct),
+            AuthorizedClients: await db.PurchaseShares.Where(PoolRule.AcceptedShare).Select(s => s.ClientId).Distinct().CountAsync(ct),
             Visits: await visits.CountAsync(ct),
             VisitsByOthers: await db.Database.SqlQuery<int>($"""
                 SELECT COUNT(*) AS Value
