@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using System.Text;
 using CorePortal.Components.Pages.Clients;
 using CorePortal.Data;
 using CorePortal.Features.Credits;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,9 @@ namespace CorePortal.Benchmarks;
 /// </summary>
 public static class PageWeightScenario
 {
+    private static readonly ClaimsPrincipal Staff = new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, "Bench Staff"), new Claim(ClaimTypes.Role, Roles.Staff)], "bench"));
+
     private const int Warmup = 3;
 
     public static async Task<List<ResultRow>> RunAsync(BenchHost host, AppServer app, BenchBrowser browser, int visits, int opens)
@@ -82,11 +87,14 @@ public static class PageWeightScenario
         for (var i = 0; i < Warmup + times; i++)
         {
             await using var scope = app.Services.CreateAsyncScope();
+            // The tab reads as the signed-in caller, as it does in a circuit.
+            ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
+                .SetAuthenticationState(Task.FromResult(new AuthenticationState(Staff)));
             await using var renderer = new HtmlRenderer(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<ILoggerFactory>());
             var started = Stopwatch.GetTimestamp();
             var html = await renderer.Dispatcher.InvokeAsync(async () =>
             {
-                if (await scope.ServiceProvider.GetRequiredService<CreditReadService>().ProfileAsync(pool.ClientId) is null)
+                if (!(await scope.ServiceProvider.GetRequiredService<CreditReadService>().ProfileAsync(Staff, pool.ClientId)).Succeeded)
                     throw new InvalidOperationException($"No profile for client {pool.ClientId}");
                 return (await renderer.RenderComponentAsync<PaymentTab>(parameters)).ToHtmlString();
             });

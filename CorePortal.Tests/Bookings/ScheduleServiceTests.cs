@@ -21,11 +21,11 @@ public sealed class ScheduleServiceTests : IDisposable
         var created = await _world.Schedule.CreateSessionAsync(BookingWorld.Staff, ValidInput(), Ct);
 
         Assert.True(created.Succeeded, created.Message);
-        var day = await _world.Schedule.DayAsync(BookingWorld.Today.AddDays(3), _world.Location.Id, Ct);
+        var day = (await _world.Schedule.DayAsync(BookingWorld.Staff, BookingWorld.Today.AddDays(3), _world.Location.Id, Ct)).Value!;
         var session = Assert.Single(day);
         Assert.Equal(("Barre 45", "Jordan Lee", 45, 14, 0), (session.Name, session.Trainer, session.DurationMinutes, session.Capacity, session.BookedCount));
         Assert.Equal(new TimeOnly(18, 30), TimeOnly.FromDateTime(session.StartsAt));
-        Assert.Empty(await _world.Schedule.DayAsync(BookingWorld.Today.AddDays(4), _world.Location.Id, Ct));
+        Assert.Empty((await _world.Schedule.DayAsync(BookingWorld.Staff, BookingWorld.Today.AddDays(4), _world.Location.Id, Ct)).Value!);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
     private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync(IReadOnlyList<PeriodRow>? periods = null)
     {
         var providers = RenderProviders();
-        periods ??= [(await Services.GetRequiredService<CreditReadService>().PurchaseAsync(_pack.Id))!.Periods[0]];
+        periods ??= [(await Services.GetRequiredService<CreditReadService>().PurchaseAsync(StudioBuilder.User(Roles.Staff), _pack.Id)).Value!.Periods[0]];
         var dialogs = Services.GetRequiredService<IDialogService>();
         await providers.InvokeAsync(() => dialogs.ShowAsync<UpdateCreditsDialog>("Update Credits",
             new DialogParameters<UpdateCreditsDialog> { { d => d.PurchaseId, _pack.Id }, { d => d.Periods, periods } }));
@@ -115,7 +115,7 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
     [Fact]
     public async Task After_a_conflict_the_dialog_shows_the_new_figures_and_leaves_the_periods_it_was_given_as_they_were()
     {
-        var given = (await Services.GetRequiredService<CreditReadService>().PurchaseAsync(_pack.Id))!.Periods;
+        var given = (await Services.GetRequiredService<CreditReadService>().PurchaseAsync(StudioBuilder.User(Roles.Staff), _pack.Id)).Value!.Periods;
         var markup = await OpenAsync(given);
         var meanwhile = await Services.GetRequiredService<CreditAdjustmentService>().SaveAsync(StudioBuilder.User(Roles.Staff),
             new CreditAdjustment(_pack.Id, [new(given[0].Id, given[0].Version)], CreditAction.AddCredits, 5));

@@ -65,7 +65,7 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal(12, (await PeriodAsync(_pack.Periods[0].Id)).MaxCredits);
-        var history = await new CreditHistoryService(_db).ForPurchaseAsync(_pack.Id);
+        var history = (await new CreditHistoryService(_db).ForPurchaseAsync(_staff, _pack.Id)).Value!;
         var row = history[0];
         Assert.Equal(("Sam Staff", "Add Credits", 2, 10, 12, "Test note"), (row.Actor, row.Action, row.Amount, row.MaxBefore!.Value, row.MaxAfter!.Value, row.Note));
     }
@@ -305,7 +305,7 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
     {
         await _service.SaveAsync(_staff, await RequestAsync(_pack, CreditAction.AddCredits, 2));
 
-        var csv = await new CreditHistoryService(_db).ExportCsvAsync(_pack.Id, new CreditHistoryFilter(Kind: LedgerKind.Add));
+        var csv = (await new CreditHistoryService(_db).ExportCsvAsync(_staff, _pack.Id, new CreditHistoryFilter(Kind: LedgerKind.Add))).Value!;
 
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);

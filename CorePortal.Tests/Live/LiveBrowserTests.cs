@@ -40,7 +40,7 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
     {
         using var scope = browser.App.Services.CreateScope();
         var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
-        var location = (await schedule.LocationsAsync())[^1];
+        var location = (await schedule.LocationsAsync(LiveWorld.Staff)).Value![^1];
         var className = $"Live {Guid.NewGuid():N}"[..13];
         var session = await schedule.CreateSessionAsync(LiveWorld.Staff, new SessionInput
         {
@@ -108,7 +108,7 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
     {
         using var scope = browser.App.Services.CreateScope();
         var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
-        var location = (await schedule.LocationsAsync())[0];
+        var location = (await schedule.LocationsAsync(LiveWorld.Staff)).Value![0];
         var className = $"Back {Guid.NewGuid():N}"[..13];
         var session = await schedule.CreateSessionAsync(LiveWorld.Staff, new SessionInput
         {

@@ -26,7 +26,7 @@ public static class LiveWorld
         using var scope = services.CreateScope();
         var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
         var bookings = scope.ServiceProvider.GetRequiredService<BookingService>();
-        var location = (await schedule.LocationsAsync())[0];
+        var location = (await schedule.LocationsAsync(Staff)).Value![0];
         var created = await schedule.CreateSessionAsync(Staff, new SessionInput
         {
             Name = $"Live test {Guid.NewGuid():N}"[..16], LocationId = location.Id, Trainer = "Taylor Trainer",

@@ -57,7 +57,7 @@ public sealed class LedgerDayTotalsTests : IDisposable
     private async Task ExpectUsageAsync(int granted, int used, int refunded, int adjusted)
     {
         var reports = new ReportsService(_world.Db, _world.Clock);
-        var week = await reports.UsageAsync(_manager, new ReportRange(BookingWorld.Today, BookingWorld.Today.AddDays(6)), Ct);
+        var week = (await reports.UsageAsync(_manager, new ReportRange(BookingWorld.Today, BookingWorld.Today.AddDays(6)), Ct)).Value!;
         Assert.Equal([new UsageWeek(BookingWorld.Today, granted, used, refunded, adjusted, 0)], week);
         await using var db = _world.Db.CreateDbContext();
         Assert.Empty(await LedgerAudit.FindDayTotalDisagreementsAsync(db, Ct));

@@ -41,12 +41,12 @@ public sealed class LiabilityReportTests : ReportComponentTest
         var reports = Services.GetRequiredService<ReportsService>();
         var manager = StudioBuilder.User(Roles.Manager);
 
-        var second = await reports.UnlimitedPageAsync(manager, ReportsFixture.Today, skip: 10, take: 10);
+        var second = (await reports.UnlimitedPageAsync(manager, ReportsFixture.Today, skip: 10, take: 10)).Value!;
         Assert.Equal(["Member11 Stone", "Member12 Stone"], second.Rows.Select(r => r.Owner));
         Assert.Equal(12, second.Total);
-        var pastTheEnd = await reports.UnlimitedPageAsync(manager, ReportsFixture.Today, skip: 20, take: 10);
+        var pastTheEnd = (await reports.UnlimitedPageAsync(manager, ReportsFixture.Today, skip: 20, take: 10)).Value!;
         Assert.Equal((0, 12), (pastTheEnd.Rows.Count, pastTheEnd.Total));
         // Before any of them was sold there were none.
-        Assert.Equal(0, (await reports.UnlimitedPageAsync(manager, new DateOnly(2026, 11, 22), 0, 10)).Total);
+        Assert.Equal(0, (await reports.UnlimitedPageAsync(manager, new DateOnly(2026, 11, 22), 0, 10)).Value!.Total);
     }
 }

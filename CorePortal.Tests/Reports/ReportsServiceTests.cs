@@ -1,4 +1,5 @@
 using CorePortal.Data;
+using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
 using CorePortal.Features.Notifications;
@@ -29,7 +30,7 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Remaining_credits_today_count_adds_deducts_and_the_refund_and_value_them_at_the_price_per_credit()
     {
-        var rows = await _reports.LiabilityAsync(_manager, Today);
+        var rows = (await _reports.LiabilityAsync(_manager, Today)).Value!;
 
         // Pack: max 10 + 2 = 12, used 3 − 1 refunded = 2 → 10 left at $100 / 10 credits = $10.00 each → $100.00.
         // Monthly 8: the first period ended 9 Nov (not counted); 8 − 2 used = 6, plus 8 − 1 deducted = 7 → 13 left
@@ -44,11 +45,11 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     public async Task Remaining_credits_on_a_past_day_are_rebuilt_from_the_ledger_rows_written_by_then()
     {
         // End of 15 Nov: no adjustment or refund yet. Pack 10 − 3 = 7 ($70.00); Monthly 8: 6 + 8 = 14 → 14 × 416.67¢ = $58.33.
-        var midMonth = await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 15));
+        var midMonth = (await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 15))).Value!;
         Assert.Equal([("10-Class Pack", 7, 7000L), ("Monthly 8", 14, 5833L)], midMonth.Select(r => (r.Item, r.Remaining, r.ValueCents)));
 
         // End of 5 Nov: Monthly 8 was not sold yet.
-        var early = await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 5));
+        var early = (await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 5))).Value!;
         Assert.Equal([("10-Class Pack", 7, 7000L)], early.Select(r => (r.Item, r.Remaining, r.ValueCents)));
     }
 
@@ -56,10 +57,10 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     public async Task Unlimited_purchases_are_listed_apart_with_their_days_left_and_not_before_they_were_sold()
     {
         // Unlimited Monthly runs to 19 Feb 2027: 23 Nov → 19 Feb is 88 days, 89 counting today.
-        var today = await _reports.UnlimitedAsync(_manager, Today);
+        var today = (await _reports.UnlimitedAsync(_manager, Today)).Value!;
         Assert.Equal([("Maya Chen", "Unlimited Monthly", new DateOnly(2027, 2, 19), 89)], today.Select(r => (r.Owner, r.Item, r.EndsOn, r.DaysLeft)));
 
-        Assert.Empty(await _reports.UnlimitedAsync(_manager, new DateOnly(2026, 11, 19)));
+        Assert.Empty((await _reports.UnlimitedAsync(_manager, new DateOnly(2026, 11, 19))).Value!);
     }
 
     [Fact]
@@ -76,8 +77,8 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
         }
 
         // 23 Nov → 28 Feb: 98 days counting today. At the end of 21 Nov it still ran to 19 Feb: 91 days counting that day.
-        Assert.Equal([(new DateOnly(2027, 2, 28), 98)], (await _reports.UnlimitedAsync(_manager, Today)).Select(r => (r.EndsOn, r.DaysLeft)));
-        var before = await _reports.UnlimitedPageAsync(_manager, new DateOnly(2026, 11, 21), 0, 10);
+        Assert.Equal([(new DateOnly(2027, 2, 28), 98)], (await _reports.UnlimitedAsync(_manager, Today)).Value!.Select(r => (r.EndsOn, r.DaysLeft)));
+        var before = (await _reports.UnlimitedPageAsync(_manager, new DateOnly(2026, 11, 21), 0, 10)).Value!;
         Assert.Equal([(new DateOnly(2027, 2, 19), 91)], before.Rows.Select(r => (r.EndsOn, r.DaysLeft)));
         Assert.Equal(1, before.Total);
     }
@@ -85,7 +86,7 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Usage_per_week_counts_grants_uses_refunds_adjustments_and_expired_credits()
     {
-        var weeks = await _reports.UsageAsync(_manager, November);
+        var weeks = (await _reports.UsageAsync(_manager, November)).Value!;
 
         // Week of 2 Nov: the pack's 10 granted, 3 used. Week of 9 Nov: Monthly 8's 24 granted, 2 used, and its first period's
         // 8 unused credits expired on 9 Nov. Week of 16 Nov: +2 −1 adjusted, 1 refunded (Unlimited's grant moves no credits).
@@ -99,31 +100,31 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Drilling_into_a_week_lists_the_ledger_rows_behind_the_figure()
     {
-        var refunds = await _reports.UsageRowsAsync(_manager, new DateOnly(2026, 11, 16), UsageMeasure.Refunded);
+        var refunds = (await _reports.UsageRowsAsync(_manager, new DateOnly(2026, 11, 16), UsageMeasure.Refunded)).Value!;
         Assert.Equal([("Refunded on cancel", -1, "Maya Chen", "10-Class Pack")], refunds.Select(r => (r.Action, r.Amount, r.Owner, r.Item)));
 
         // Expired credits lead to the grant of the period that ran out: Monthly 8's first period.
-        var expired = await _reports.UsageRowsAsync(_manager, new DateOnly(2026, 11, 9), UsageMeasure.Expired);
+        var expired = (await _reports.UsageRowsAsync(_manager, new DateOnly(2026, 11, 9), UsageMeasure.Expired)).Value!;
         Assert.Equal([("Granted at sale", 8, "Leo Chen", "Monthly 8")], expired.Select(r => (r.Action, r.Amount, r.Owner, r.Item)));
     }
 
     [Fact]
     public async Task Adjustments_show_who_added_or_deducted_how_many_with_their_notes()
     {
-        Assert.Equal([new AdjusterTotal("Mia Manager", 1, 0, 1), new AdjusterTotal("Sam Staff", 1, 2, 0)], await _reports.AdjustersAsync(_manager, November));
+        Assert.Equal([new AdjusterTotal("Mia Manager", 1, 0, 1), new AdjusterTotal("Sam Staff", 1, 2, 0)], (await _reports.AdjustersAsync(_manager, November)).Value!);
 
-        var rows = await _reports.AdjustmentRowsAsync(_manager, November);
+        var rows = (await _reports.AdjustmentRowsAsync(_manager, November)).Value!;
         Assert.Equal(
             [("Mia Manager", "Deduct Credits", -1, "Leo Chen", "Sold by mistake"), ("Sam Staff", "Add Credits", 2, "Maya Chen", "Goodwill")],
             rows.Select(r => (r.Actor, r.Action, r.Amount, r.Owner, r.Note)));
 
-        Assert.Empty(await _reports.AdjustmentRowsAsync(_manager, new ReportRange(new DateOnly(2026, 11, 17), Today)));
+        Assert.Empty((await _reports.AdjustmentRowsAsync(_manager, new ReportRange(new DateOnly(2026, 11, 17), Today))).Value!);
     }
 
     [Fact]
     public async Task Sharing_counts_shared_purchases_authorized_clients_visits_by_others_and_open_invitations()
     {
-        var sharing = await _reports.SharingAsync(_manager, November);
+        var sharing = (await _reports.SharingAsync(_manager, November)).Value!;
 
         // One shared pack; Leo accepted; two live visits (Leo's and Maya's; Maya's cancelled one does not count), one by Leo.
         Assert.Equal(new SharingSummary(1, 1, 2, 1, 1, 1), sharing);
@@ -133,11 +134,16 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     [Theory]
     [InlineData(Roles.Staff)]
     [InlineData(Roles.Trainer)]
-    public async Task Reports_are_refused_to_anyone_but_managers(string role)
+    [InlineData(Roles.Member)]
+    public async Task Reports_answer_Forbidden_to_anyone_but_managers(string role)
     {
         var user = StudioBuilder.User(role);
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _reports.LiabilityAsync(user, Today));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _reports.AdjustmentRowsAsync(user, November));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _reports.SharingAsync(user, November));
+        ServiceResult[] answers =
+        [
+            await _reports.LiabilityAsync(user, Today), await _reports.UnlimitedPageAsync(user, Today, 0, 10), await _reports.UsageAsync(user, November),
+            await _reports.UsageRowsAsync(user, new DateOnly(2026, 11, 16), UsageMeasure.Used), await _reports.AdjustersAsync(user, November),
+            await _reports.AdjustmentRowsAsync(user, November), await _reports.SharingAsync(user, November),
+        ];
+        Assert.All(answers, a => Assert.Equal(Outcome.Forbidden, a.Outcome));
     }
 }

@@ -25,7 +25,7 @@ public sealed class SharingServiceTests : IDisposable
         Assert.True((await sharing.RemoveAsync(Users.Staff, ivy)).Succeeded);
         Assert.True((await sharing.AddShareAsync(Users.Staff, purchaseId, _studio["Zoe Park"])).Succeeded);
 
-        var view = (await _studio.Queries().PurchaseAsync(purchaseId))!;
+        var view = (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!;
         Assert.Equal(0, view.PlacesLeft);
         Assert.Equal(ShareStatus.Removed, view.Users.Single(u => u.Name == "Ivy Chen").Status);
         Assert.NotNull(view.Users.Single(u => u.Name == "Ivy Chen").RemovedAtUtc);
@@ -61,7 +61,7 @@ public sealed class SharingServiceTests : IDisposable
 
         Assert.Equal("Leo Chen can now book with 20-Class Family Pack.", result.Message);
         Assert.Contains(_studio["Leo Chen"], Assert.Single(await published.SettleAsync()).ClientIds);
-        var shared = Assert.Single(await _studio.Queries().SharedWithClientAsync(_studio["Leo Chen"]));
+        var shared = Assert.Single((await _studio.Queries().SharedWithClientAsync(Users.Staff, _studio["Leo Chen"])).Value!);
         Assert.Equal(("Maya Chen", ShareStatus.Accepted, 20), (shared.OwnerName, shared.Status, shared.Remaining));
     }
 
@@ -70,8 +70,8 @@ public sealed class SharingServiceTests : IDisposable
     {
         var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
         await _studio.Sharing().DeclineAsync(Users.Staff, await ShareIdAsync(purchaseId, "Leo Chen"));
-        Assert.Empty(await _studio.Queries().SharedWithClientAsync(_studio["Leo Chen"]));
-        Assert.Equal(3, (await _studio.Queries().PurchaseAsync(purchaseId))!.PlacesLeft);
+        Assert.Empty((await _studio.Queries().SharedWithClientAsync(Users.Staff, _studio["Leo Chen"])).Value!);
+        Assert.Equal(3, (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!.PlacesLeft);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class SharingServiceTests : IDisposable
         Assert.True((await sharing.RespondByTokenAsync("leo-token", accept: true)).Succeeded);
         Assert.Equal(Outcome.NotFound, (await sharing.RespondByTokenAsync("leo-token", accept: false)).Outcome);
         Assert.Equal(Outcome.NotFound, (await sharing.RespondByTokenAsync("ivy-token", accept: true)).Outcome);
-        var users = (await _studio.Queries().PurchaseAsync(purchaseId))!.Users;
+        var users = (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!.Users;
         Assert.Equal(ShareStatus.Accepted, users.Single(u => u.Name == "Leo Chen").Status);
         Assert.Equal(ShareStatus.Pending, users.Single(u => u.Name == "Ivy Chen").Status);
     }
@@ -117,7 +117,7 @@ public sealed class SharingServiceTests : IDisposable
         Assert.Equal(Outcome.Forbidden, (await sharing.RemoveAsync(leo, share)).Outcome);
         Assert.True((await sharing.RemoveAsync(maya, share)).Succeeded);
 
-        var history = (await _studio.Queries().PurchaseAsync(purchaseId))!.History;
+        var history = (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!.History;
         Assert.Contains(history, h => h.Text == "Leo Chen accepted the invitation." && h.Actor == "Leo Chen");
         Assert.Contains(history, h => h.Text == "Leo Chen removed." && h.Actor == "Maya Chen");
     }

@@ -18,11 +18,11 @@ public sealed class SnapshotRuleTests : IDisposable
 
         var refused = await _studio.Sharing().AddShareAsync(Users.Staff, older, _studio["Leo Chen"]);
         Assert.Equal("Sharing is not allowed on this purchase.", refused.Message);
-        var olderView = (await _studio.Queries().PurchaseAsync(older))!;
+        var olderView = (await _studio.Queries().PurchaseAsync(Users.Staff, older)).Value!;
         Assert.False(olderView.AllowSharing);
         Assert.Equal("Sharing was off for 10-Class Pack when it was sold.", olderView.TermsNote);
         Assert.StartsWith("The item is now set to sharing with up to 2 clients; this purchase keeps its own terms", olderView.CatalogComparison, StringComparison.Ordinal);
-        Assert.Equal(2, (await _studio.Queries().PurchaseAsync(newer))!.SharingLimit);
+        Assert.Equal(2, (await _studio.Queries().PurchaseAsync(Users.Staff, newer)).Value!.SharingLimit);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class SnapshotRuleTests : IDisposable
         await SetSharingAsync(_studio.FamilyPackId, allow: true, limit: "1");
         await SetSharingAsync(_studio.FamilyPackId, allow: false, limit: null);
 
-        var view = (await _studio.Queries().PurchaseAsync(purchaseId))!;
+        var view = (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!;
         Assert.True(view.AllowSharing);
         Assert.Equal(3, view.SharingLimit);
         Assert.All(view.Users, u => Assert.Equal(ShareStatus.Pending, u.Status));
@@ -49,10 +49,10 @@ public sealed class SnapshotRuleTests : IDisposable
 
         Assert.True(result.Succeeded);
         Assert.True((await _studio.Sharing().AddShareAsync(Users.Staff, purchaseId, _studio["Leo Chen"])).Succeeded);
-        var view = (await _studio.Queries().PurchaseAsync(purchaseId))!;
+        var view = (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!;
         Assert.Contains("turned on for this purchase by Mia Manager", view.TermsNote, StringComparison.Ordinal);
         Assert.Contains(view.History, h => h.Text == "Sharing turned on with a limit of 2: Family joined after the sale" && h.Actor == "Mia Manager");
-        Assert.False((await _studio.Queries().PurchaseAsync(other))!.AllowSharing);
+        Assert.False((await _studio.Queries().PurchaseAsync(Users.Staff, other)).Value!.AllowSharing);
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public sealed class SnapshotRuleTests : IDisposable
         var purchaseId = await _studio.SellAsync(_studio.TenPackId, "Maya Chen");
         var result = await _studio.Terms().EnableSharingAsync(Users.Manager, purchaseId, limit, note);
         Assert.Equal(message, result.ErrorFor(field));
-        Assert.False((await _studio.Queries().PurchaseAsync(purchaseId))!.AllowSharing);
+        Assert.False((await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!.AllowSharing);
     }
 
     [Fact]

@@ -26,10 +26,12 @@ public static class BookingsApi
         bookings.MapPost("/{bookingId:int}/cancel", CancelAsync);
     }
 
-    private static Task<IReadOnlyList<LocationOption>> LocationsAsync(ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct);
+    private static async Task<Results<Ok<IReadOnlyList<LocationOption>>, ServiceProblem>> LocationsAsync(ClaimsPrincipal user, ScheduleService schedule, CancellationToken ct) =>
+        (await schedule.LocationsAsync(user, ct)).ToHttp();
 
-    private static Task<IReadOnlyList<SessionRow>> DayAsync(DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) =>
-        schedule.DayAsync(day, locationId, ct);
+    private static async Task<Results<Ok<IReadOnlyList<SessionRow>>, ServiceProblem>> DayAsync(DateOnly day, int locationId, ClaimsPrincipal user,
+        ScheduleService schedule, CancellationToken ct) =>
+        (await schedule.DayAsync(user, day, locationId, ct)).ToHttp();
 
     /// <summary>Which of the client's own and shared purchases could pay for the session: the purchaseId to book with.</summary>
     private static async Task<Results<Ok<IReadOnlyList<CreditSource>>, ServiceProblem>> CreditSourcesAsync(int clientId, int sessionId,

@@ -21,8 +21,14 @@ public sealed record ApiPurchase(int Id, string Kind, string Name, string Locati
         [.. p.Periods.Select(r => new ApiPeriod(r.Id, r.StartsOn, r.EndsOn, r.Used, r.Max, r.Remaining, r.Version, r.IsCurrent))]);
 
     /// <summary>The client's own purchases, then those shared with them and accepted.</summary>
-    public static async Task<List<ApiPurchase>> OfClientAsync(CreditReadService credits, int clientId, CancellationToken ct) =>
-        [.. (await credits.PurchasesAsync(clientId, ct)).Concat(await credits.SharedWithAsync(clientId, ct)).Select(From)];
+    public static async Task<ServiceResult<List<ApiPurchase>>> OfClientAsync(CreditReadService credits, ClaimsPrincipal user, int clientId, CancellationToken ct)
+    {
+        var own = await credits.PurchasesAsync(user, clientId, ct);
+        if (own.Value is null) return ServiceResult.Failure<List<ApiPurchase>>(own);
+        var shared = await credits.SharedWithAsync(user, clientId, ct);
+        if (shared.Value is null) return ServiceResult.Failure<List<ApiPurchase>>(shared);
+        return ServiceResult.Success<List<ApiPurchase>>([.. own.Value.Concat(shared.Value).Select(From)]);
+    }
 }
 
 /// <summary>Client search, profile and balances for the studio team; new and edited clients for Staff.</summary>
@@ -46,13 +52,13 @@ public static class ClientsApi
         return TypedResults.Ok(await search.SearchAsync(query, page - 1, ct: ct));
     }
 
-    private static async Task<Results<Ok<ClientProfile>, ServiceProblem>> ProfileAsync(int clientId, CreditReadService credits, CancellationToken ct) =>
-        await credits.ProfileAsync(clientId, ct) is { } profile ? TypedResults.Ok(profile) : ServiceResult.NotFound("No client has that id.").Problem();
+    private static async Task<Results<Ok<ClientProfile>, ServiceProblem>> ProfileAsync(int clientId, ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
+        (await credits.ProfileAsync(user, clientId, ct)).ToHttp();
 
-    private static async Task<Results<Ok<List<ApiPurchase>>, ServiceProblem>> CreditsAsync(int clientId, CreditReadService credits, CancellationToken ct)
+    private static async Task<Results<Ok<List<ApiPurchase>>, ServiceProblem>> CreditsAsync(int clientId, ClaimsPrincipal user, CreditReadService credits, CancellationToken ct)
     {
-        if (await credits.ProfileAsync(clientId, ct) is null) return ServiceResult.NotFound("No client has that id.").Problem();
-        return TypedResults.Ok(await ApiPurchase.OfClientAsync(credits, clientId, ct));
+        if (await credits.ProfileAsync(user, clientId, ct) is { Succeeded: false } refused) return refused.Problem();
+        return (await ApiPurchase.OfClientAsync(credits, user, clientId, ct)).ToHttp();
     }
 
     /// <summary>
@@ -64,7 +70,7 @@ public static class ClientsApi
     {
         var saved = await edits.CreateAsync(user, body, idempotencyKey, ct);
         if (!saved.Succeeded) return saved.Problem();
-        var profile = (await credits.ProfileAsync(saved.Value!.Id, ct))!;
+        var profile = (await credits.ProfileAsync(user, saved.Value!.Id, ct)).Value!;
         return saved.Value.Replayed ? TypedResults.Ok(profile) : TypedResults.Created($"/api/clients/{saved.Value.Id}", profile);
     }
 
@@ -73,6 +79,6 @@ public static class ClientsApi
     {
         var saved = await edits.UpdateAsync(user, clientId, body, ct);
         if (!saved.Succeeded) return saved.Problem();
-        return TypedResults.Ok((await credits.ProfileAsync(saved.Value!.Id, ct))!);
+        return TypedResults.Ok((await credits.ProfileAsync(user, saved.Value!.Id, ct)).Value!);
     }
 }

@@ -31,11 +31,8 @@ public static class PurchasesApi
             body.EditValidity, body.StartsOn, body.EndsOn, body.Note, body.NotifyClient), ct)).ToHttp();
 
     private static async Task<Results<Ok<IReadOnlyList<CreditHistoryRow>>, ServiceProblem>> CreditHistoryAsync(int purchaseId, string? text, LedgerKind? kind,
-        CreditReadService credits, CreditHistoryService history, CancellationToken ct)
-    {
-        if (await credits.PurchaseAsync(purchaseId, ct) is null) return ServiceResult.NotFound("That package or membership no longer exists.").Problem();
-        return TypedResults.Ok(await history.ForPurchaseAsync(purchaseId, new CreditHistoryFilter(text, kind), ct: ct));
-    }
+        ClaimsPrincipal user, CreditHistoryService history, CancellationToken ct) =>
+        (await history.ForPurchaseAsync(user, purchaseId, new CreditHistoryFilter(text, kind), ct: ct)).ToHttp();
 
     /// <summary>One page of the purchase's visits, newest session first, with who used each credit.</summary>
     private static async Task<Results<Ok<VisitPage>, ValidationProblem, ServiceProblem>> VisitsAsync(int purchaseId, ClaimsPrincipal user,

@@ -18,7 +18,7 @@ public sealed partial class BookingService
                 Client = b.Client!.FirstName + " " + b.Client.LastName })
             .FirstOrDefaultAsync(ct);
         if (booking is null) return ServiceResult.NotFound("That booking no longer exists.");
-        if (!BookingAccess.MayBookFor(user, booking.ClientId)) return ServiceResult.Forbidden("Your role does not allow cancelling this booking.");
+        if (!Access.CanCancelBooking(user, booking.ClientId)) return ServiceResult.Forbidden("Your role does not allow cancelling this booking.");
         var sessionLabel = SessionLabel.Of(booking.Name, booking.StartsAt);
         if (booking.Status != BookingStatus.Booked)
             return ServiceResult.Conflict($"{booking.Client}'s booking for {sessionLabel} is {SessionLabel.StatusText(booking.Status).ToLowerInvariant()} and cannot be cancelled.");
@@ -58,7 +58,7 @@ public sealed partial class BookingService
 
     private async Task<ServiceResult> MarkAsync(ClaimsPrincipal user, int bookingId, BookingStatus status, CancellationToken ct)
     {
-        if (!user.CanEditCredits()) return ServiceResult.Forbidden("Your role does not allow marking attendance.");
+        if (!Access.CanMarkAttendance(user)) return ServiceResult.Forbidden("Your role does not allow marking attendance.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         int marked;
         await using (var tx = await db.BeginWriteAsync(ct))

@@ -3,6 +3,7 @@ using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
@@ -19,16 +20,13 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     /// </summary>
     public async Task<ServiceResult<IReadOnlyList<CreditSource>>> CreditSourcesAsync(ClaimsPrincipal user, int clientId, int sessionId, CancellationToken ct = default)
     {
-        if (!BookingAccess.MayViewFor(user, clientId)) return ServiceResult.Failure<IReadOnlyList<CreditSource>>(ServiceResult.Forbidden());
+        if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<IReadOnlyList<CreditSource>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var startsAt = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (DateTime?)s.StartsAt).FirstOrDefaultAsync(ct);
         if (startsAt is null) return ServiceResult.Failure<IReadOnlyList<CreditSource>>(ServiceResult.NotFound("That session no longer exists."));
         var day = DateOnly.FromDateTime(startsAt.Value);
-        var sharedWithClient = db.PurchaseShares.Where(s => s.ClientId == clientId && s.Status == ShareStatus.Accepted).Select(s => s.PurchaseId);
         var sources = await db.CreditPeriods.AsNoTracking()
-            .Where(p => p.StartsOn <= day && p.EndsOn >= day && p.Purchase!.Status == PurchaseStatus.Active
-                && (p.Purchase.OwnerClientId == clientId || sharedWithClient.Contains(p.PurchaseId))
-                && (p.MaxCredits == null || p.UsedCredits < p.MaxCredits))
+            .Where(PoolRule.Usable(db, clientId, day))
             .OrderBy(p => p.EndsOn).ThenBy(p => p.PurchaseId)
             .Select(p => new CreditSource(p.PurchaseId, p.Id, p.Purchase!.Name,
                 p.Purchase.OwnerClient!.FirstName + " " + p.Purchase.OwnerClient.LastName,
@@ -43,7 +41,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     /// </summary>
     public async Task<ServiceResult<BookingReceipt>> BookAsync(ClaimsPrincipal user, int sessionId, int clientId, int purchaseId, string? requestKey, CancellationToken ct = default)
     {
-        if (!BookingAccess.MayBookFor(user, clientId)) return Fail(ServiceResult.Forbidden("Your role does not allow booking for this client."));
+        if (!Access.CanUseCreditsFor(user, clientId)) return Fail(ServiceResult.Forbidden("Your role does not allow booking for this client."));
         requestKey = string.IsNullOrWhiteSpace(requestKey) ? null : requestKey.Trim();
         if (requestKey is { Length: > 100 }) return Fail(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
 
@@ -78,14 +76,9 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay; // committed while we queued
         var periodId = facts.PeriodId!.Value;
         // Takes the credit only while the time frame still covers the day and has one left, and the client may still use it.
-        var balance = (await db.Database.SqlQuery<PeriodBalance>($"""
-            UPDATE CreditPeriods SET UsedCredits = UsedCredits + 1, Version = {Guid.NewGuid()}
-            WHERE Id = {periodId} AND StartsOn <= {facts.Day} AND EndsOn >= {facts.Day} AND (MaxCredits IS NULL OR UsedCredits < MaxCredits)
-              AND EXISTS (SELECT 1 FROM Purchases p WHERE p.Id = CreditPeriods.PurchaseId AND p.Status = {(int)PurchaseStatus.Active}
-                AND (p.OwnerClientId = {clientId} OR EXISTS (SELECT 1 FROM PurchaseShares s
-                  WHERE s.PurchaseId = p.Id AND s.ClientId = {clientId} AND s.Status = {(int)ShareStatus.Accepted})))
-            RETURNING UsedCredits AS Used, MaxCredits AS Max
-            """).ToListAsync(ct)).SingleOrDefault();
+        var balance = (await db.Database.SqlQueryRaw<PeriodBalance>(DebitSql,
+            [.. PoolRule.SqlParameters(clientId, facts.Day), new SqliteParameter("@periodId", periodId),
+             new SqliteParameter("@version", Guid.NewGuid().ToString().ToUpperInvariant())]).ToListAsync(ct)).SingleOrDefault(); // Guids as EF Core stores them
         if (balance is null) // something changed since the checks: say what, as it stands under the lock
             return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId)
                 ?? Fail(ServiceResult.Conflict($"No credits left on {facts.PurchaseName}."));
@@ -112,11 +105,18 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
             $"{facts.Client} is booked into {facts.SessionLabel}.");
     }
 
+    // The pool rule restated in SQL (PoolRule.UsableSql) so the debit re-checks it in the same statement that takes the credit.
+    private static readonly string DebitSql = $"""
+        UPDATE CreditPeriods SET UsedCredits = UsedCredits + 1, Version = @version
+        WHERE Id = @periodId AND {PoolRule.UsableSql}
+        RETURNING UsedCredits AS Used, MaxCredits AS Max
+        """;
+
     private sealed record PeriodBalance(int Used, int? Max);
 
     /// <summary>What a booking is decided on, in one read: null when the session does not exist.</summary>
     private sealed record BookingFacts(int SessionId, string SessionName, DateTime StartsAt, string? Client, int PurchaseId, string? PurchaseName,
-        int OwnerClientId, PurchaseStatus Status, int LocationId, bool AlreadyBooked, int? PeriodId)
+        int OwnerClientId, PurchaseStatus Status, int LocationId, bool AlreadyBooked, int? PeriodId, bool Held)
     {
         /// <summary>The clients who accepted a share of the purchase: they may book from it and hear of its balance.</summary>
         public IReadOnlyList<int> SharedWith { get; init; } = [];
@@ -126,6 +126,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
 
     private static async Task<BookingFacts?> ReadFactsAsync(CoreDbContext db, int sessionId, int clientId, int purchaseId, CancellationToken ct)
     {
+        var held = PoolRule.HeldBy(db, clientId);
         var facts = await (
             from s in db.Sessions.Where(s => s.Id == sessionId)
             from c in db.Clients.Where(c => c.Id == clientId).DefaultIfEmpty()
@@ -134,12 +135,13 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
                 purchaseId, p == null ? null : p.Name, p == null ? 0 : p.OwnerClientId, p == null ? PurchaseStatus.Active : p.Status, p == null ? 0 : p.LocationId,
                 db.Bookings.Any(b => b.SessionId == sessionId && b.ActiveClientId == clientId),
                 db.CreditPeriods.Where(x => x.PurchaseId == purchaseId && x.StartsOn <= DateOnly.FromDateTime(s.StartsAt) && x.EndsOn >= DateOnly.FromDateTime(s.StartsAt))
-                    .Select(x => (int?)x.Id).FirstOrDefault()))
+                    .Select(x => (int?)x.Id).FirstOrDefault(),
+                db.Purchases.Where(x => x.Id == purchaseId).Any(held)))
             .AsNoTracking().FirstOrDefaultAsync(ct);
         if (facts is not { PurchaseName: not null }) return facts;
         return facts with
         {
-            SharedWith = await db.PurchaseShares.Where(x => x.PurchaseId == purchaseId && x.Status == ShareStatus.Accepted).Select(x => x.ClientId).ToListAsync(ct),
+            SharedWith = await db.PurchaseShares.Where(PoolRule.AcceptedShare).Where(x => x.PurchaseId == purchaseId).Select(x => x.ClientId).ToListAsync(ct),
         };
     }
 
@@ -149,7 +151,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (facts is null) return Fail(ServiceResult.NotFound("That session no longer exists."));
         if (facts.Client is null) return Fail(ServiceResult.NotFound("That client no longer exists."));
         if (facts.PurchaseName is null) return Fail(ServiceResult.NotFound("That package or membership no longer exists."));
-        if (facts.OwnerClientId != clientId && !facts.SharedWith.Contains(clientId))
+        if (!facts.Held)
             return Fail(ServiceResult.Forbidden($"{facts.Client} may not use {facts.PurchaseName}: it is not theirs and not shared with them."));
         if (facts.Status != PurchaseStatus.Active) return Fail(ServiceResult.Conflict($"{facts.PurchaseName} was cancelled."));
         if (facts.AlreadyBooked) return Fail(ServiceResult.Conflict($"{facts.Client} is already booked into {facts.SessionLabel}."));

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,10 +21,10 @@ public sealed partial class ScheduleService
     /// <summary>The day's sessions at the location, each with its attendees and the credits left on the source they booked with.</summary>
     public async Task<ServiceResult<IReadOnlyList<LiveSession>>> LiveDayAsync(ClaimsPrincipal user, DateOnly day, int locationId, CancellationToken ct = default)
     {
-        if (!BookingAccess.IsStudioTeam(user)) return ServiceResult.Failure<IReadOnlyList<LiveSession>>(ServiceResult.Forbidden());
-        var sessions = await DayAsync(day, locationId, ct);
-        var ids = sessions.Select(s => s.Id).ToList();
+        if (!Access.CanReadRoster(user)) return ServiceResult.Failure<IReadOnlyList<LiveSession>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sessions = await SessionsAsync(db, day, locationId, ct);
+        var ids = sessions.Select(s => s.Id).ToList();
         var attendees = await db.Bookings.AsNoTracking()
             .Where(b => ids.Contains(b.SessionId) && b.Status != BookingStatus.Cancelled)
             .OrderBy(b => b.Client!.FirstName).ThenBy(b => b.Client!.LastName)

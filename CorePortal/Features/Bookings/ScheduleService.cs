@@ -30,18 +30,27 @@ public sealed class SessionInput
 /// <summary>The schedule: sessions by day and location, new sessions, and a session's roster (the client to book is found by ClientSearchService).</summary>
 public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbFactory)
 {
-    public async Task<IReadOnlyList<LocationOption>> LocationsAsync(CancellationToken ct = default)
+    /// <summary>The studio's locations by name: the studio team and members.</summary>
+    public async Task<ServiceResult<IReadOnlyList<LocationOption>>> LocationsAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
+        if (!Access.CanReadSchedule(user)) return ServiceResult.Failure<IReadOnlyList<LocationOption>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name)).ToListAsync(ct);
+        return ServiceResult.Success<IReadOnlyList<LocationOption>>(
+            await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name)).ToListAsync(ct));
     }
 
-    /// <summary>The sessions at one location on one studio-local day, earliest first.</summary>
-    public async Task<IReadOnlyList<SessionRow>> DayAsync(DateOnly day, int locationId, CancellationToken ct = default)
+    /// <summary>The sessions at one location on one studio-local day, earliest first: the studio team and members.</summary>
+    public async Task<ServiceResult<IReadOnlyList<SessionRow>>> DayAsync(ClaimsPrincipal user, DateOnly day, int locationId, CancellationToken ct = default)
+    {
+        if (!Access.CanReadSchedule(user)) return ServiceResult.Failure<IReadOnlyList<SessionRow>>(ServiceResult.Forbidden());
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return ServiceResult.Success(await SessionsAsync(db, day, locationId, ct));
+    }
+
+    private static async Task<IReadOnlyList<SessionRow>> SessionsAsync(CoreDbContext db, DateOnly day, int locationId, CancellationToken ct)
     {
         var from = day.ToDateTime(TimeOnly.MinValue);
         var to = from.AddDays(1);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Sessions.AsNoTracking()
             .Where(s => s.LocationId == locationId && s.StartsAt >= from && s.StartsAt < to)
             .OrderBy(s => s.StartsAt).ThenBy(s => s.Name)
@@ -52,7 +61,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
     /// <summary>Adds a session to the schedule (Staff and up).</summary>
     public async Task<ServiceResult<int>> CreateSessionAsync(ClaimsPrincipal user, SessionInput input, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits()) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Your role does not allow creating sessions."));
+        if (!Access.CanManageSessions(user)) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Your role does not allow creating sessions."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var errors = new Dictionary<string, string[]>();
         var name = (input.Name ?? "").Trim(); // null from an API body
@@ -81,7 +90,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
     /// <summary>Everyone booked into the session, live bookings first; not found when there is no such session.</summary>
     public async Task<ServiceResult<IReadOnlyList<RosterRow>>> RosterAsync(ClaimsPrincipal user, int sessionId, CancellationToken ct = default)
     {
-        if (!BookingAccess.IsStudioTeam(user)) return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.Forbidden());
+        if (!Access.CanReadRoster(user)) return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Sessions.AnyAsync(s => s.Id == sessionId, ct))
             return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.NotFound("That session no longer exists."));

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,9 +23,9 @@ public sealed class VisitHistoryService(IDbContextFactory<CoreDbContext> dbFacto
     public async Task<ServiceResult<VisitPage>> VisitsAsync(ClaimsPrincipal user, int purchaseId, int page, int pageSize, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var ownerId = await db.Purchases.Where(p => p.Id == purchaseId).Select(p => (int?)p.OwnerClientId).FirstOrDefaultAsync(ct);
-        if (ownerId is null) return ServiceResult.Failure<VisitPage>(ServiceResult.NotFound("That package or membership no longer exists."));
-        if (!await MayViewAsync(db, user, purchaseId, ownerId.Value, ct)) return ServiceResult.Failure<VisitPage>(ServiceResult.Forbidden());
+        if (!await db.Purchases.AnyAsync(p => p.Id == purchaseId, ct))
+            return ServiceResult.Failure<VisitPage>(ServiceResult.NotFound("That package or membership no longer exists."));
+        if (!await Access.CanReadPurchaseAsync(db, user, purchaseId, ct)) return ServiceResult.Failure<VisitPage>(ServiceResult.Forbidden());
 
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         var visits = db.Bookings.AsNoTracking().Where(b => b.PurchaseId == purchaseId);
@@ -36,13 +37,5 @@ public sealed class VisitHistoryService(IDbContextFactory<CoreDbContext> dbFacto
                 b.Client!.FirstName + " " + b.Client.LastName))
             .ToListAsync(ct);
         return ServiceResult.Success(new VisitPage(rows, total));
-    }
-
-    private static async Task<bool> MayViewAsync(CoreDbContext db, ClaimsPrincipal user, int purchaseId, int ownerId, CancellationToken ct)
-    {
-        if (BookingAccess.IsStudioTeam(user)) return true;
-        var clientId = BookingAccess.ClientIdOf(user);
-        return clientId == ownerId || (clientId is { } id && await db.PurchaseShares.AnyAsync(
-            s => s.PurchaseId == purchaseId && s.ClientId == id && s.Status == ShareStatus.Accepted, ct));
     }
 }

@@ -41,7 +41,7 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
     /// <summary>Creates or updates an item. Changes apply to new sales only: purchases keep the terms they were sold with.</summary>
     public async Task<ServiceResult<int>> SaveAsync(ClaimsPrincipal user, CatalogItemInput input, CancellationToken ct = default)
     {
-        if (!user.IsManager()) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Only managers and admins can change Retail Configurations."));
+        if (!Access.CanManageCatalog(user)) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Only managers and admins can change Retail Configurations."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var errors = Validate(input);
         if (input.LocationId is { } locationId && !await db.Locations.AnyAsync(l => l.Id == locationId, ct))

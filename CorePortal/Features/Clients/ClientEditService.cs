@@ -48,7 +48,7 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
 
     private async Task<ServiceResult<SavedClient>> SaveAsync(ClaimsPrincipal user, int? clientId, ClientInput input, string? requestKey, CancellationToken ct)
     {
-        if (!user.CanEditCredits()) return Fail(ServiceResult.Forbidden("Your role does not allow editing clients."));
+        if (!Access.CanEditClients(user)) return Fail(ServiceResult.Forbidden("Your role does not allow editing clients."));
         requestKey = string.IsNullOrWhiteSpace(requestKey) ? null : requestKey.Trim();
         if (requestKey is { Length: > 100 }) return Fail(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
         var barcode = Trimmed(input.Barcode).ToUpperInvariant();

@@ -86,7 +86,7 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
     public async Task<IReadOnlyList<ClientOption>> OptionsAsync(ClaimsPrincipal user, string? text, CancellationToken ct = default)
     {
         var q = (text ?? "").Trim();
-        if (!user.CanEditCredits() || q.Length < PickerMinLength) return [];
+        if (!Access.CanPickClients(user) || q.Length < PickerMinLength) return [];
         var filter = Filter(q);
         await using var connection = await OpenAsync(ct);
         await using var command = filter.Command(connection, OptionsSql(filter));

@@ -40,7 +40,7 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
 
     public async Task<ServiceResult<IReadOnlyList<AdjustmentPreview>>> SaveAsync(ClaimsPrincipal user, CreditAdjustment request, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits()) return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Forbidden("Only front-desk staff and managers can update credits."));
+        if (!Access.CanAdjustCredits(user)) return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Forbidden("Only front-desk staff and managers can update credits."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct); // BEGIN IMMEDIATE: no other writer until we commit
         var (result, periods) = await CheckAsync(db, request, ct);

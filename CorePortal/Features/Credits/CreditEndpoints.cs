@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
@@ -14,10 +15,10 @@ public static class CreditEndpoints
             .RequireAuthorization(Policies.StudioTeam).ProducesCsv();
 
     private static async Task<Results<FileContentHttpResult, ServiceProblem>> ExportAsync(int purchaseId, string? text, LedgerKind? kind,
-        CreditReadService credits, CreditHistoryService history, CancellationToken ct)
+        ClaimsPrincipal user, CreditHistoryService history, CancellationToken ct)
     {
-        if (await credits.PurchaseAsync(purchaseId, ct) is null) return ServiceResult.NotFound("That package or membership no longer exists.").Problem();
-        var csv = await history.ExportCsvAsync(purchaseId, new CreditHistoryFilter(text, kind), ct);
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", $"credit-history-{purchaseId}.csv");
+        var csv = await history.ExportCsvAsync(user, purchaseId, new CreditHistoryFilter(text, kind), ct);
+        if (!csv.Succeeded) return csv.Problem();
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.Value!), "text/csv", $"credit-history-{purchaseId}.csv");
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,9 +27,14 @@ public sealed class CreditHistoryService(IDbContextFactory<CoreDbContext> dbFact
         _ => kind.ToString(),
     };
 
-    public async Task<IReadOnlyList<CreditHistoryRow>> ForPurchaseAsync(int purchaseId, CreditHistoryFilter? filter = null, int limit = 500, CancellationToken ct = default)
+    /// <summary>The purchase's ledger rows, newest first: for whoever may read the purchase.</summary>
+    public async Task<ServiceResult<IReadOnlyList<CreditHistoryRow>>> ForPurchaseAsync(ClaimsPrincipal user, int purchaseId, CreditHistoryFilter? filter = null,
+        int limit = 500, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Purchases.AnyAsync(p => p.Id == purchaseId, ct))
+            return ServiceResult.Failure<IReadOnlyList<CreditHistoryRow>>(ServiceResult.NotFound("That package or membership no longer exists."));
+        if (!await Access.CanReadPurchaseAsync(db, user, purchaseId, ct)) return ServiceResult.Failure<IReadOnlyList<CreditHistoryRow>>(ServiceResult.Forbidden());
         var rows = db.Ledger.AsNoTracking().Where(l => l.PurchaseId == purchaseId);
         if (filter?.Kind is { } kind) rows = rows.Where(l => l.Kind == kind);
         if (!string.IsNullOrWhiteSpace(filter?.Text))
@@ -38,24 +45,25 @@ public sealed class CreditHistoryService(IDbContextFactory<CoreDbContext> dbFact
         var list = await rows.OrderByDescending(l => l.Id).Take(limit)
             .Select(l => new { l.Id, l.AtUtc, l.Actor, l.Kind, l.Amount, l.MaxAfter, l.UsedAfter, l.StartsOnAfter, l.EndsOnAfter, l.Note })
             .ToListAsync(ct);
-        return list.Select(l => new CreditHistoryRow(l.Id, DateTime.SpecifyKind(l.AtUtc, DateTimeKind.Utc), l.Actor, ActionName(l.Kind), l.Amount,
+        return ServiceResult.Success<IReadOnlyList<CreditHistoryRow>>(list.Select(l => new CreditHistoryRow(l.Id, DateTime.SpecifyKind(l.AtUtc, DateTimeKind.Utc), l.Actor, ActionName(l.Kind), l.Amount,
                 ChangesMax(l.Kind) ? l.MaxAfter - l.Amount : l.MaxAfter, l.MaxAfter, l.UsedAfter, l.StartsOnAfter, l.EndsOnAfter, l.Note))
-            .ToList();
+            .ToList());
     }
 
     /// <summary>The same rows as CSV, for the Export button.</summary>
-    public async Task<string> ExportCsvAsync(int purchaseId, CreditHistoryFilter? filter, CancellationToken ct = default)
+    public async Task<ServiceResult<string>> ExportCsvAsync(ClaimsPrincipal user, int purchaseId, CreditHistoryFilter? filter, CancellationToken ct = default)
     {
-        var rows = await ForPurchaseAsync(purchaseId, filter, int.MaxValue, ct);
+        var read = await ForPurchaseAsync(user, purchaseId, filter, int.MaxValue, ct);
+        if (read.Value is not { } rows) return ServiceResult.Failure<string>(read);
         var inv = CultureInfo.InvariantCulture;
-        return CsvExport.Write(
+        return ServiceResult.Success(CsvExport.Write(
             ["When (UTC)", "Who", "Action", "Amount", "Max before", "Max after", "Used", "Start Date", "End Date", "Note"],
             rows.Select(r => new[]
             {
                 r.AtUtc.ToString("yyyy-MM-dd HH:mm:ss", inv), r.Actor, r.Action, r.Amount.ToString(inv),
                 Max(r.MaxBefore, r.MaxAfter), Max(r.MaxAfter, r.MaxAfter), r.UsedAfter.ToString(inv),
                 r.StartsOn?.ToString("yyyy-MM-dd", inv), r.EndsOn?.ToString("yyyy-MM-dd", inv), r.Note,
-            }));
+            })));
     }
 
     private static string Max(int? value, int? after) => value?.ToString(CultureInfo.InvariantCulture) ?? (after is null ? "∞" : "");

@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Credits;
@@ -29,39 +32,49 @@ public sealed record PurchaseCard(int Id, CatalogKind Kind, string Name, string 
     public bool IsActive => !IsExpired && !IsUsedUp;
 }
 
-/// <summary>Reads balances for the Clients pages. Everything shown comes from the periods the ledger keeps current.</summary>
+/// <summary>
+/// Reads balances for the Clients pages, the staff API and the members' app. Everything shown comes from the periods
+/// the ledger keeps current; each read takes the caller and answers Forbidden past what <see cref="Access"/> allows.
+/// </summary>
 public sealed class CreditReadService(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
 {
     public DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 
-    public async Task<ClientProfile?> ProfileAsync(int clientId, CancellationToken ct = default)
+    /// <summary>The client's profile: the studio team, or the client themself.</summary>
+    public async Task<ServiceResult<ClientProfile>> ProfileAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
+        if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<ClientProfile>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Clients.AsNoTracking().Where(c => c.Id == clientId)
+        var profile = await db.Clients.AsNoTracking().Where(c => c.Id == clientId)
             .Select(c => new ClientProfile(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Barcode, c.HomeLocation!.Name))
             .FirstOrDefaultAsync(ct);
+        return profile is null ? ServiceResult.Failure<ClientProfile>(ServiceResult.NotFound("No client has that id.")) : ServiceResult.Success(profile);
     }
 
     /// <summary>The client's own purchases, newest first.</summary>
-    public async Task<IReadOnlyList<PurchaseCard>> PurchasesAsync(int clientId, CancellationToken ct = default)
+    public async Task<ServiceResult<IReadOnlyList<PurchaseCard>>> PurchasesAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
+        if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<IReadOnlyList<PurchaseCard>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await LoadAsync(db, db.Purchases.Where(p => p.OwnerClientId == clientId && p.Status == PurchaseStatus.Active), clientId, ct);
+        return ServiceResult.Success(await LoadAsync(db, db.Purchases.Where(p => p.OwnerClientId == clientId && p.Status == PurchaseStatus.Active), clientId, ct));
     }
 
     /// <summary>Purchases other clients share with this one (accepted shares only), marked as shared.</summary>
-    public async Task<IReadOnlyList<PurchaseCard>> SharedWithAsync(int clientId, CancellationToken ct = default)
+    public async Task<ServiceResult<IReadOnlyList<PurchaseCard>>> SharedWithAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
+        if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<IReadOnlyList<PurchaseCard>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await LoadAsync(db, db.Purchases.Where(p => p.Status == PurchaseStatus.Active
-            && db.PurchaseShares.Any(s => s.PurchaseId == p.Id && s.ClientId == clientId && s.Status == ShareStatus.Accepted)), clientId, ct);
+        var sharedWith = PoolRule.SharedWith(db, clientId);
+        return ServiceResult.Success(await LoadAsync(db, db.Purchases.Where(p => p.Status == PurchaseStatus.Active && sharedWith.Contains(p.Id)), clientId, ct));
     }
 
-    public async Task<PurchaseCard?> PurchaseAsync(int purchaseId, CancellationToken ct = default)
+    /// <summary>One purchase with its time frames: the studio team, or a member who owns it or holds an accepted share.</summary>
+    public async Task<ServiceResult<PurchaseCard>> PurchaseAsync(ClaimsPrincipal user, int purchaseId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await Access.CanReadPurchaseAsync(db, user, purchaseId, ct)) return ServiceResult.Failure<PurchaseCard>(ServiceResult.Forbidden());
         var cards = await LoadAsync(db, db.Purchases.Where(p => p.Id == purchaseId), null, ct);
-        return cards.Count > 0 ? cards[0] : null;
+        return cards.Count > 0 ? ServiceResult.Success(cards[0]) : ServiceResult.Failure<PurchaseCard>(ServiceResult.NotFound("That package or membership no longer exists."));
     }
 
     private async Task<IReadOnlyList<PurchaseCard>> LoadAsync(CoreDbContext db, IQueryable<Purchase> purchases, int? viewerClientId, CancellationToken ct)

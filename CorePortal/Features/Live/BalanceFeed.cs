@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Live;
@@ -98,8 +99,8 @@ public sealed class BalanceFeed(ILogger<BalanceFeed> log, IBalanceBroadcast? bro
             .Select(p => new { p.Id, p.PurchaseId, p.Purchase!.LocationId, p.Purchase.OwnerClientId, p.UsedCredits, p.MaxCredits })
             .ToListAsync(ct);
         var purchaseIds = periods.Select(p => p.PurchaseId).Distinct().ToList();
-        var shared = await db.PurchaseShares.AsNoTracking()
-            .Where(s => purchaseIds.Contains(s.PurchaseId) && s.Status == ShareStatus.Accepted)
+        var shared = await db.PurchaseShares.AsNoTracking().Where(PoolRule.AcceptedShare)
+            .Where(s => purchaseIds.Contains(s.PurchaseId))
             .Select(s => new { s.PurchaseId, s.ClientId })
             .ToListAsync(ct);
         foreach (var p in periods)

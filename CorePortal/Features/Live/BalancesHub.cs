@@ -1,6 +1,8 @@
-using CorePortal.Features.Bookings;
+using CorePortal.Data;
+using CorePortal.Features.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Live;
 
@@ -9,7 +11,7 @@ namespace CorePortal.Features.Live;
 /// location and receives "BalanceChanged" for it; every join is authorized here, on the server.
 /// </summary>
 [Authorize(Policy = LiveSetup.ListenerPolicy)]
-public sealed class BalancesHub(BalanceListeners listeners, ListenerAccessService access) : Hub
+public sealed class BalancesHub(BalanceListeners listeners, IDbContextFactory<CoreDbContext> dbFactory) : Hub
 {
     public const string Path = "/hubs/balances";
     public const string EventName = "BalanceChanged";
@@ -18,7 +20,7 @@ public sealed class BalancesHub(BalanceListeners listeners, ListenerAccessServic
     [HubMethodName("JoinClient")]
     public Task JoinClientAsync(int clientId)
     {
-        if (!access.MayListenToClient(Context.User!, clientId)) throw Refused("client", clientId);
+        if (!Access.CanJoinClient(Context.User!, clientId)) throw Refused("client", clientId);
         Join(t => t with { Clients = t.Clients.Add(clientId) });
         return Task.CompletedTask;
     }
@@ -27,7 +29,8 @@ public sealed class BalancesHub(BalanceListeners listeners, ListenerAccessServic
     [HubMethodName("JoinPurchase")]
     public async Task JoinPurchaseAsync(int purchaseId)
     {
-        if (!await access.MayListenToPurchaseAsync(Context.User!, purchaseId, Context.ConnectionAborted)) throw Refused("purchase", purchaseId);
+        await using var db = await dbFactory.CreateDbContextAsync(Context.ConnectionAborted);
+        if (!await Access.CanJoinPurchaseAsync(db, Context.User!, purchaseId, Context.ConnectionAborted)) throw Refused("purchase", purchaseId);
         Join(t => t with { Purchases = t.Purchases.Add(purchaseId) });
     }
 
@@ -35,7 +38,7 @@ public sealed class BalancesHub(BalanceListeners listeners, ListenerAccessServic
     [HubMethodName("JoinLocation")]
     public Task JoinLocationAsync(int locationId)
     {
-        if (!BookingAccess.IsStudioTeam(Context.User!)) throw Refused("location", locationId);
+        if (!Access.CanJoinLocation(Context.User!)) throw Refused("location", locationId);
         Join(t => t with { Locations = t.Locations.Add(locationId) });
         return Task.CompletedTask;
     }
@@ -48,8 +51,7 @@ public sealed class BalancesHub(BalanceListeners listeners, ListenerAccessServic
 
     private void Join(Func<ListenerTopics, ListenerTopics> change)
     {
-        var user = Context.User!;
-        listeners.Join(Context.ConnectionId, BookingAccess.IsStudioTeam(user) ? null : BookingAccess.ClientIdOf(user), change);
+        listeners.Join(Context.ConnectionId, Access.ListenerClientId(Context.User!), change);
     }
 
     private static HubException Refused(string what, int id) => new($"You may not listen to {what} {id}.");

@@ -19,7 +19,6 @@ public static class LiveSetup
     {
         services.AddAuthorizationBuilder().AddPolicy(ListenerPolicy, p => p.RequireAuthenticatedUser());
         services.AddSingleton<BalanceListeners>();
-        services.AddScoped<ListenerAccessService>();
         services.AddHostedService<BalanceHubBridge>();
         var signalR = services.AddSignalR();
 

@@ -38,7 +38,7 @@ public sealed class MemberAccountService(IDbContextFactory<CoreDbContext> dbFact
     /// </summary>
     public async Task<ServiceResult> InviteAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits()) return ServiceResult.Forbidden();
+        if (!Access.CanEditClients(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var client = await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.Id == clientId, ct);

@@ -26,7 +26,7 @@ public sealed record MemberSharingView(int PurchaseId, string Name, bool AllowSh
 /// </summary>
 public static class MemberApi
 {
-    public const string ShareTargetField = "EmailOrBarcode";
+    public const string ShareTargetField = SharingService.ContactField;
 
     public static void MapMemberApi(this IEndpointRouteBuilder app)
     {
@@ -56,14 +56,18 @@ public static class MemberApi
     }
 
     private static async Task<Results<Ok<ClientProfile>, ServiceProblem>> ProfileAsync(ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
-        await credits.ProfileAsync(Me(user), ct) is { } profile ? TypedResults.Ok(profile) : ServiceResult.NotFound("Your client record no longer exists.").Problem();
+        (await credits.ProfileAsync(user, Me(user), ct)).ToHttp();
 
     /// <summary>My Packages: own and accepted shared ones, each with its owner and balance per time frame.</summary>
-    private static Task<List<ApiPurchase>> PackagesAsync(ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
-        ApiPurchase.OfClientAsync(credits, Me(user), ct);
+    private static async Task<Results<Ok<List<ApiPurchase>>, ServiceProblem>> PackagesAsync(ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
+        (await ApiPurchase.OfClientAsync(credits, user, Me(user), ct)).ToHttp();
 
-    private static async Task<List<SharedWithMeView>> InvitationsAsync(ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
-        [.. (await queries.SharedWithClientAsync(Me(user), ct)).Where(s => s.Status == ShareStatus.Pending)];
+    private static async Task<Results<Ok<List<SharedWithMeView>>, ServiceProblem>> InvitationsAsync(ClaimsPrincipal user, SharingQueries queries, CancellationToken ct)
+    {
+        var shares = await queries.SharedWithClientAsync(user, Me(user), ct);
+        if (!shares.Succeeded) return shares.Problem();
+        return TypedResults.Ok(shares.Value!.Where(s => s.Status == ShareStatus.Pending).ToList());
+    }
 
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> AcceptAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
         (await sharing.AcceptAsync(user, shareId, ct)).ToHttp();
@@ -72,18 +76,16 @@ public static class MemberApi
         (await sharing.DeclineAsync(user, shareId, ct)).ToHttp();
 
     /// <summary>Sharing one of the member's own purchases: who holds a place.</summary>
-    private static async Task<Results<Ok<MemberSharingView>, ServiceProblem>> SharingAsync(int purchaseId, ClaimsPrincipal user, SharingQueries queries, CancellationToken ct) =>
-        await OwnPurchaseAsync(queries, user, purchaseId, ct) is { } refused ? refused.Problem() : TypedResults.Ok(SharingOf((await queries.PurchaseAsync(purchaseId, ct))!));
+    private static async Task<Results<Ok<MemberSharingView>, ServiceProblem>> SharingAsync(int purchaseId, ClaimsPrincipal user, SharingQueries queries, CancellationToken ct)
+    {
+        var view = await queries.PurchaseAsync(user, purchaseId, ct);
+        return view.Succeeded ? TypedResults.Ok(SharingOf(view.Value!)) : view.Problem();
+    }
 
     /// <summary>Adds someone, found by email or barcode, to one of the member's own purchases.</summary>
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> ShareAsync(int purchaseId, ShareWithRequest body, ClaimsPrincipal user,
-        SharingQueries queries, MemberQueries members, SharingService sharing, CancellationToken ct)
-    {
-        if (await OwnPurchaseAsync(queries, user, purchaseId, ct) is { } refused) return refused.Problem();
-        if (await members.FindClientAsync(body.EmailOrBarcode, ct) is not { } clientId)
-            return ServiceResult.Invalid(ShareTargetField, "No client of the studio has that email or barcode.").Problem();
-        return (await sharing.AddShareAsync(user, purchaseId, clientId, ct)).ToHttp();
-    }
+        SharingService sharing, CancellationToken ct) =>
+        (await sharing.ShareByContactAsync(user, purchaseId, body.EmailOrBarcode, ct)).ToHttp();
 
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> RemoveShareAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
         (await sharing.RemoveAsync(user, shareId, ct)).ToHttp();
@@ -99,10 +101,12 @@ public static class MemberApi
         return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Problem();
     }
 
-    private static Task<IReadOnlyList<LocationOption>> LocationsAsync(ScheduleService schedule, CancellationToken ct) => schedule.LocationsAsync(ct);
+    private static async Task<Results<Ok<IReadOnlyList<LocationOption>>, ServiceProblem>> LocationsAsync(ClaimsPrincipal user, ScheduleService schedule, CancellationToken ct) =>
+        (await schedule.LocationsAsync(user, ct)).ToHttp();
 
-    private static Task<IReadOnlyList<SessionRow>> DayAsync(DateOnly day, int locationId, ScheduleService schedule, CancellationToken ct) =>
-        schedule.DayAsync(day, locationId, ct);
+    private static async Task<Results<Ok<IReadOnlyList<SessionRow>>, ServiceProblem>> DayAsync(DateOnly day, int locationId, ClaimsPrincipal user,
+        ScheduleService schedule, CancellationToken ct) =>
+        (await schedule.DayAsync(user, day, locationId, ct)).ToHttp();
 
     /// <summary>Which of the member's own and shared purchases could pay for the session.</summary>
     private static async Task<Results<Ok<IReadOnlyList<CreditSource>>, ServiceProblem>> CreditSourcesAsync(int sessionId, ClaimsPrincipal user,
@@ -110,12 +114,13 @@ public static class MemberApi
         (await booking.CreditSourcesAsync(user, Me(user), sessionId, ct)).ToHttp();
 
     /// <summary>The member's upcoming bookings (soonest first), or past ones with <c>past=true</c>.</summary>
-    private static async Task<Results<Ok<MemberBookingPage>, ValidationProblem>> BookingsAsync(bool? past, ClaimsPrincipal user, MemberQueries members, CancellationToken ct,
+    private static async Task<Results<Ok<MemberBookingPage>, ValidationProblem, ServiceProblem>> BookingsAsync(bool? past, ClaimsPrincipal user, MemberQueries members, CancellationToken ct,
         [Description(Paging.PageDescription), Range(1, int.MaxValue)] int page = 1,
         [Description(Paging.PageSizeDescription), Range(1, MemberQueries.MaxPageSize)] int pageSize = Paging.DefaultPageSize)
     {
         if (Paging.Refusal(page, pageSize, MemberQueries.MaxPageSize) is { } refused) return refused;
-        return TypedResults.Ok(await members.BookingsAsync(Me(user), upcoming: past != true, page - 1, pageSize, ct));
+        var bookings = await members.BookingsAsync(user, Me(user), upcoming: past != true, page - 1, pageSize, ct);
+        return bookings.Succeeded ? TypedResults.Ok(bookings.Value!) : bookings.Problem();
     }
 
     private static async Task<Results<Created<BookingReceipt>, Ok<BookingReceipt>, ServiceProblem>> BookAsync(MemberBookingRequest body,
@@ -134,14 +139,6 @@ public static class MemberApi
 
     // The Member policy requires the client id claim, so it is always there.
     private static int Me(ClaimsPrincipal user) => user.ClientId()!.Value;
-
-    private static async Task<ServiceResult?> OwnPurchaseAsync(SharingQueries queries, ClaimsPrincipal user, int purchaseId, CancellationToken ct) =>
-        await queries.OwnerOfAsync(purchaseId, ct) switch
-        {
-            null => ServiceResult.NotFound("There is no such purchase."),
-            var owner when owner != Me(user) => ServiceResult.Forbidden("Only the owner can share this package."),
-            _ => null,
-        };
 
     private static MemberSharingView SharingOf(PurchaseSharingView view) => new(view.PurchaseId, view.Name, view.AllowSharing, view.SharingLimit, view.PlacesLeft,
         [.. view.Users.Where(u => u.Status is ShareStatus.Pending or ShareStatus.Accepted)

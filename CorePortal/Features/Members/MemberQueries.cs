@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using CorePortal.Features.Bookings;
-using CorePortal.Features.Clients;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Members;
@@ -20,8 +22,9 @@ public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, Ti
     public const int MaxPageSize = 100;
 
     /// <summary>The client's bookings: upcoming ones soonest first, or past ones newest first.</summary>
-    public async Task<MemberBookingPage> BookingsAsync(int clientId, bool upcoming, int page, int pageSize, CancellationToken ct = default)
+    public async Task<ServiceResult<MemberBookingPage>> BookingsAsync(ClaimsPrincipal user, int clientId, bool upcoming, int page, int pageSize, CancellationToken ct = default)
     {
+        if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<MemberBookingPage>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetLocalNow().DateTime;
         var mine = db.Bookings.AsNoTracking().Where(b => b.ClientId == clientId);
@@ -33,18 +36,6 @@ public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, Ti
             .Select(b => new MemberBooking(b.Id, b.SessionId, b.Session!.Name, b.Session.StartsAt, b.Session.Location!.Name, b.Session.Trainer,
                 b.Status, b.PurchaseId, b.Purchase!.Name, b.Purchase.OwnerClient!.FirstName + " " + b.Purchase.OwnerClient.LastName))
             .ToListAsync(ct);
-        return new MemberBookingPage(rows, total);
-    }
-
-    /// <summary>The client a member names to share with: an exact email (any case) or an exact barcode.</summary>
-    public async Task<int?> FindClientAsync(string? emailOrBarcode, CancellationToken ct = default)
-    {
-        var text = emailOrBarcode?.Trim();
-        if (string.IsNullOrEmpty(text)) return null;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var clients = db.Clients.AsNoTracking();
-        var emailKey = ClientSearchKeys.Text(text);
-        clients = text.Contains('@', StringComparison.Ordinal) ? clients.Where(c => c.EmailKey == emailKey) : clients.Where(c => c.Barcode == text);
-        return await clients.Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+        return ServiceResult.Success(new MemberBookingPage(rows, total));
     }
 }

@@ -21,20 +21,21 @@ public static class ReportEndpoints
         exports.MapGet("/sharing.csv", SharingAsync);
     }
 
-    private static async Task<FileContentHttpResult> LiabilityAsync(DateOnly day, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+    private static async Task<Results<FileContentHttpResult, ServiceProblem>> LiabilityAsync(DateOnly day, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
         File(await csv.LiabilityAsync(user, day, ct), $"liability-{day:yyyy-MM-dd}.csv");
 
-    private static async Task<FileContentHttpResult> UnlimitedAsync(DateOnly day, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+    private static async Task<Results<FileContentHttpResult, ServiceProblem>> UnlimitedAsync(DateOnly day, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
         File(await csv.UnlimitedAsync(user, day, ct), $"unlimited-{day:yyyy-MM-dd}.csv");
 
-    private static async Task<FileContentHttpResult> UsageAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+    private static async Task<Results<FileContentHttpResult, ServiceProblem>> UsageAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
         File(await csv.UsageAsync(user, new ReportRange(from, to), ct), $"usage-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
 
-    private static async Task<FileContentHttpResult> AdjustmentsAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+    private static async Task<Results<FileContentHttpResult, ServiceProblem>> AdjustmentsAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
         File(await csv.AdjustmentsAsync(user, new ReportRange(from, to), ct), $"adjustments-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
 
-    private static async Task<FileContentHttpResult> SharingAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
+    private static async Task<Results<FileContentHttpResult, ServiceProblem>> SharingAsync(DateOnly from, DateOnly to, ClaimsPrincipal user, ReportCsv csv, CancellationToken ct) =>
         File(await csv.SharingAsync(user, new ReportRange(from, to), ct), $"sharing-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
 
-    private static FileContentHttpResult File(string csv, string name) => TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", name);
+    private static Results<FileContentHttpResult, ServiceProblem> File(ServiceResult<string> csv, string name) =>
+        csv.Succeeded ? TypedResults.File(Encoding.UTF8.GetBytes(csv.Value!), "text/csv", name) : csv.Problem();
 }

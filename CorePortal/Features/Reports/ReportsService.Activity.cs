@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -39,17 +41,17 @@ public sealed partial class ReportsService
     /// Credits granted, used, refunded, adjusted (added minus deducted) and expired per week (Monday to Sunday) over the range;
     /// weeks where nothing moved are left out. Expired counts the credits left unused on limited periods whose end date falls in the week.
     /// </summary>
-    public async Task<IReadOnlyList<UsageWeek>> UsageAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
+    public async Task<ServiceResult<IReadOnlyList<UsageWeek>>> UsageAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
-        EnsureManager(user);
+        if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<UsageWeek>>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Database.SqlQueryRaw<UsageWeek>(UsageWeeksSql, RangeParameters(range)).ToListAsync(ct);
+        return ServiceResult.Success<IReadOnlyList<UsageWeek>>(await db.Database.SqlQueryRaw<UsageWeek>(UsageWeeksSql, RangeParameters(range)).ToListAsync(ct));
     }
 
     /// <summary>The ledger rows behind one bar of the usage chart (for Expired: the Grant rows of the periods that expired), at most 500.</summary>
-    public async Task<IReadOnlyList<ReportLedgerRow>> UsageRowsAsync(ClaimsPrincipal user, DateOnly week, UsageMeasure measure, CancellationToken ct = default)
+    public async Task<ServiceResult<IReadOnlyList<ReportLedgerRow>>> UsageRowsAsync(ClaimsPrincipal user, DateOnly week, UsageMeasure measure, CancellationToken ct = default)
     {
-        EnsureManager(user);
+        if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<ReportLedgerRow>>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var from = week.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var end = from.AddDays(7);
@@ -63,26 +65,26 @@ public sealed partial class ReportsService
             _ => rows.Where(l => l.Kind == LedgerKind.Grant && db.CreditPeriods.Any(p => p.Id == l.PeriodId && p.MaxCredits != null
                 && p.MaxCredits > p.UsedCredits && p.EndsOn >= week && p.EndsOn < week.AddDays(7))),
         };
-        return await ToReportRowsAsync(db, rows.OrderBy(l => l.Id).Take(500), ct);
+        return ServiceResult.Success<IReadOnlyList<ReportLedgerRow>>(await ToReportRowsAsync(db, rows.OrderBy(l => l.Id).Take(500), ct));
     }
 
     /// <summary>Every Add and Deduct over the range, grouped by the staff member who made it.</summary>
-    public async Task<IReadOnlyList<AdjusterTotal>> AdjustersAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
+    public async Task<ServiceResult<IReadOnlyList<AdjusterTotal>>> AdjustersAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
-        EnsureManager(user);
+        if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<AdjusterTotal>>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Adjustments(db, range).GroupBy(l => l.Actor).OrderBy(g => g.Key)
+        return ServiceResult.Success<IReadOnlyList<AdjusterTotal>>(await Adjustments(db, range).GroupBy(l => l.Actor).OrderBy(g => g.Key)
             .Select(g => new AdjusterTotal(g.Key, g.Count(),
                 g.Sum(l => l.Kind == LedgerKind.Add ? l.Amount : 0), -g.Sum(l => l.Kind == LedgerKind.Deduct ? l.Amount : 0)))
-            .ToListAsync(ct);
+            .ToListAsync(ct));
     }
 
     /// <summary>The Add and Deduct rows over the range with their notes, by staff member then time.</summary>
-    public async Task<IReadOnlyList<ReportLedgerRow>> AdjustmentRowsAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
+    public async Task<ServiceResult<IReadOnlyList<ReportLedgerRow>>> AdjustmentRowsAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
-        EnsureManager(user);
+        if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<ReportLedgerRow>>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ToReportRowsAsync(db, Adjustments(db, range).OrderBy(l => l.Actor).ThenBy(l => l.Id), ct);
+        return ServiceResult.Success<IReadOnlyList<ReportLedgerRow>>(await ToReportRowsAsync(db, Adjustments(db, range).OrderBy(l => l.Actor).ThenBy(l => l.Id), ct));
     }
 
     private static IQueryable<CreditLedgerEntry> Adjustments(CoreDbContext db, ReportRange range)

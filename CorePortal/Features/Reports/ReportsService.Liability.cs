@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -75,13 +77,13 @@ public sealed partial class ReportsService
     /// Credits still unused on active limited periods (ending on or after <paramref name="day"/>) as they stood at the end of
     /// that day, per location and catalog item, valued at each purchase's price per credit granted at sale.
     /// </summary>
-    public async Task<IReadOnlyList<LiabilityRow>> LiabilityAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default)
+    public async Task<ServiceResult<IReadOnlyList<LiabilityRow>>> LiabilityAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default)
     {
-        EnsureManager(user);
+        if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<LiabilityRow>>();
         var (figures, locations) = await FiguresOnAsync(day, ct);
-        return [.. figures.Where(f => f.Purchases != 0)
+        return ServiceResult.Success<IReadOnlyList<LiabilityRow>>([.. figures.Where(f => f.Purchases != 0)
             .Select(f => new LiabilityRow(locations[f.LocationId], f.CatalogItemId, f.Item, f.Purchases, f.Remaining, f.ValueCents))
-            .OrderBy(r => r.Location, StringComparer.Ordinal).ThenBy(r => r.Item, StringComparer.Ordinal)];
+            .OrderBy(r => r.Location, StringComparer.Ordinal).ThenBy(r => r.Item, StringComparer.Ordinal)]);
     }
 
     /// <summary>Works out and keeps the figures of a day if they are not kept up to date yet; the hourly job's call.</summary>

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Reports;
@@ -13,15 +15,15 @@ public sealed partial class ReportsService
     // Only a purchase someone was invited to can be booked by anyone but its owner (share rows are never deleted), so visits by
     // others walk the few shared purchases' bookings through the (PurchaseId, Id) index; CROSS JOIN keeps SQLite in that order
     // rather than reading every visit in the range.
-    public async Task<SharingSummary> SharingAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
+    public async Task<ServiceResult<SharingSummary>> SharingAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
-        EnsureManager(user);
+        if (!Access.CanReadReports(user)) return Refused<SharingSummary>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (from, end) = (range.FromUtc, range.EndUtc);
         var visits = db.Bookings.AsNoTracking().Where(b => b.Status != BookingStatus.Cancelled && b.BookedAtUtc >= from && b.BookedAtUtc < end);
-        return new SharingSummary(
+        return ServiceResult.Success<SharingSummary>(new SharingSummary(
             SharedPurchases: await db.Purchases.CountAsync(p => p.AllowSharing && db.PurchaseShares.Any(s => s.PurchaseId == p.Id), ct),
-            AuthorizedClients: await db.PurchaseShares.Where(s => s.Status == ShareStatus.Accepted).Select(s => s.ClientId).Distinct().CountAsync(ct),
+            AuthorizedClients: await db.PurchaseShares.Where(PoolRule.AcceptedShare).Select(s => s.ClientId).Distinct().CountAsync(ct),
             Visits: await visits.CountAsync(ct),
             VisitsByOthers: await db.Database.SqlQuery<int>($"""
                 SELECT COUNT(*) AS Value
@@ -31,6 +33,6 @@ public sealed partial class ReportsService
                 WHERE b.Status <> {(int)BookingStatus.Cancelled} AND b.BookedAtUtc >= {from} AND b.BookedAtUtc < {end} AND b.ClientId <> p.OwnerClientId
                 """).SingleAsync(ct),
             PendingInvitations: await db.PurchaseShares.CountAsync(s => s.Status == ShareStatus.Pending, ct),
-            DeclinedInvitations: await db.PurchaseShares.CountAsync(s => s.Status == ShareStatus.Declined, ct));
+            DeclinedInvitations: await db.PurchaseShares.CountAsync(s => s.Status == ShareStatus.Declined, ct)));
     }
 }

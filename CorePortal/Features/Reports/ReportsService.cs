@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -16,10 +17,7 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
     private const int Grant = (int)LedgerKind.Grant, Add = (int)LedgerKind.Add, Deduct = (int)LedgerKind.Deduct,
         Use = (int)LedgerKind.BookingUse, Refund = (int)LedgerKind.CancellationRefund, Validity = (int)LedgerKind.Validity;
 
-    private static void EnsureManager(ClaimsPrincipal user)
-    {
-        if (!user.IsManager()) throw new UnauthorizedAccessException("Reports are for managers.");
-    }
+    private static ServiceResult<T> Refused<T>() => ServiceResult.Failure<T>(ServiceResult.Forbidden("Reports are for managers."));
 
     // Periods whose dates a Validity row among the later rows changed: their end date as it stood before is the EndsOnAfter of
     // their last earlier row (grants, adjustments and validity edits all record it; null if none, i.e. not granted yet).
@@ -80,17 +78,17 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
     private static string Stamp(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>Active unlimited purchases on <paramref name="day"/> and the days they still run, soonest ending first.</summary>
-    public async Task<IReadOnlyList<UnlimitedRow>> UnlimitedAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
-        (await UnlimitedPageAsync(user, day, 0, -1, ct)).Rows;
+    public async Task<ServiceResult<IReadOnlyList<UnlimitedRow>>> UnlimitedAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
+        await UnlimitedPageAsync(user, day, 0, -1, ct) is { Value: { } page } ? ServiceResult.Success(page.Rows) : Refused<IReadOnlyList<UnlimitedRow>>();
 
     /// <summary>One page of <see cref="UnlimitedAsync"/> (<paramref name="take"/> -1: all) and how many there are in all.</summary>
-    public async Task<UnlimitedPage> UnlimitedPageAsync(ClaimsPrincipal user, DateOnly day, int skip, int take, CancellationToken ct = default)
+    public async Task<ServiceResult<UnlimitedPage>> UnlimitedPageAsync(ClaimsPrincipal user, DateOnly day, int skip, int take, CancellationToken ct = default)
     {
-        EnsureManager(user);
+        if (!Access.CanReadReports(user)) return Refused<UnlimitedPage>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Database.SqlQueryRaw<UnlimitedRow>(UnlimitedSql,
             [.. AsOf(day), new SqliteParameter("@skip", Math.Max(skip, 0)), new SqliteParameter("@take", take)]).ToListAsync(ct);
         var total = take < 0 && skip <= 0 ? rows.Count : await db.Database.SqlQueryRaw<int>(UnlimitedCountSql, AsOf(day)).SingleAsync(ct);
-        return new UnlimitedPage(rows, total);
+        return ServiceResult.Success<UnlimitedPage>(new UnlimitedPage(rows, total));
     }
 }

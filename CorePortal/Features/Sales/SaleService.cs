@@ -34,7 +34,7 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
     /// </summary>
     public async Task<ServiceResult<SaleReceipt>> CheckoutAsync(ClaimsPrincipal user, SaleRequest request, string? requestKey = null, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits()) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Forbidden());
+        if (!Access.CanEditClients(user)) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Forbidden());
         requestKey = string.IsNullOrWhiteSpace(requestKey) ? null : requestKey.Trim();
         if (requestKey is { Length: > 100 }) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -29,18 +29,19 @@ public static class SharingEndpoints
         writes.MapPost("/shares/{shareId:int}/decline", DeclineAsync);
     }
 
-    private static async Task<Results<Ok<List<NotificationView>>, ServiceProblem>> NotificationsAsync(int clientId, CreditReadService credits,
-        NotificationService feed, CancellationToken ct)
+    private static async Task<Results<Ok<List<NotificationView>>, ServiceProblem>> NotificationsAsync(int clientId, ClaimsPrincipal user,
+        CreditReadService credits, NotificationService feed, CancellationToken ct)
     {
-        if (await credits.ProfileAsync(clientId, ct) is null) return NoSuchClient();
+        // The profile read asks the access module and says 404 for no such client.
+        if (await credits.ProfileAsync(user, clientId, ct) is { Succeeded: false } refused) return refused.Problem();
         return TypedResults.Ok(await feed.FeedAsync(clientId, 50, ct));
     }
 
-    private static async Task<Results<Ok<List<SharedWithMeView>>, ServiceProblem>> SharedPackagesAsync(int clientId, CreditReadService credits,
-        SharingQueries queries, CancellationToken ct)
+    private static async Task<Results<Ok<List<SharedWithMeView>>, ServiceProblem>> SharedPackagesAsync(int clientId, ClaimsPrincipal user,
+        CreditReadService credits, SharingQueries queries, CancellationToken ct)
     {
-        if (await credits.ProfileAsync(clientId, ct) is null) return NoSuchClient();
-        return TypedResults.Ok(await queries.SharedWithClientAsync(clientId, ct));
+        if (await credits.ProfileAsync(user, clientId, ct) is { Succeeded: false } refused) return refused.Problem();
+        return (await queries.SharedWithClientAsync(user, clientId, ct)).ToHttp();
     }
 
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> AddAsync(int purchaseId, AddShareRequest body, ClaimsPrincipal user,

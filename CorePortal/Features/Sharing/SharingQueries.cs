@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Sharing;
@@ -13,10 +16,11 @@ public sealed record PurchaseSharingView(int PurchaseId, string Name, int OwnerC
 public sealed record SharedWithMeView(int ShareId, int PurchaseId, string Name, int OwnerClientId, string OwnerName, string LocationName,
     ShareStatus Status, DateOnly EndsOn, int? Remaining, bool Unlimited);
 
-/// <summary>What the sharing panels show, read without tracking.</summary>
+/// <summary>What the sharing panels show, read without tracking, for callers <see cref="Access"/> lets read them.</summary>
 public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
 {
-    public async Task<PurchaseSharingView?> PurchaseAsync(int purchaseId, CancellationToken ct = default)
+    /// <summary>Who holds a place on the purchase and its history: the studio team, or the owner through the app.</summary>
+    public async Task<ServiceResult<PurchaseSharingView>> PurchaseAsync(ClaimsPrincipal user, int purchaseId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var p = await db.Purchases.AsNoTracking().Where(x => x.Id == purchaseId).Select(x => new
@@ -24,7 +28,9 @@ public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, T
             x.Id, x.Name, x.OwnerClientId, Owner = x.OwnerClient!.FirstName + " " + x.OwnerClient.LastName, Location = x.Location!.Name, x.EndsOn,
             x.AllowSharing, x.SharingLimit, x.SharingTermsNote, x.Status, ItemSharing = x.CatalogItem!.AllowSharing, ItemLimit = x.CatalogItem.SharingLimit,
         }).SingleOrDefaultAsync(ct);
-        if (p is null) return null;
+        if (p is null) return ServiceResult.Failure<PurchaseSharingView>(ServiceResult.NotFound("There is no such purchase."));
+        if (!Access.CanReadClient(user, p.OwnerClientId))
+            return ServiceResult.Failure<PurchaseSharingView>(ServiceResult.Forbidden("Only the owner can share this package."));
 
         var shares = await db.PurchaseShares.AsNoTracking().Where(s => s.PurchaseId == purchaseId).OrderBy(s => s.Id)
             .Select(s => new { s.Id, s.ClientId, Name = s.Client!.FirstName + " " + s.Client.LastName, s.Status, s.InvitedAtUtc, s.RespondedAtUtc, s.RemovedAtUtc })
@@ -40,20 +46,14 @@ public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, T
             deliveries.Where(d => d.ShareId == s.Id).Select(d => d.View).ToList())).ToList();
         var holding = shares.Count(s => s.Status is ShareStatus.Pending or ShareStatus.Accepted);
         var isOver = p.Status != PurchaseStatus.Active || p.EndsOn < DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
-        return new PurchaseSharingView(p.Id, p.Name, p.OwnerClientId, p.Owner, p.Location, p.EndsOn, isOver, p.AllowSharing, p.SharingLimit,
-            p.SharingTermsNote, Compare(p.AllowSharing, p.SharingLimit, p.ItemSharing, p.ItemLimit), Math.Max(0, (p.SharingLimit ?? 0) - holding), users, history);
-    }
-
-    /// <summary>The client who owns the purchase, or null when there is no such purchase.</summary>
-    public async Task<int?> OwnerOfAsync(int purchaseId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Purchases.Where(p => p.Id == purchaseId).Select(p => (int?)p.OwnerClientId).FirstOrDefaultAsync(ct);
+        return ServiceResult.Success(new PurchaseSharingView(p.Id, p.Name, p.OwnerClientId, p.Owner, p.Location, p.EndsOn, isOver, p.AllowSharing, p.SharingLimit,
+            p.SharingTermsNote, Compare(p.AllowSharing, p.SharingLimit, p.ItemSharing, p.ItemLimit), Math.Max(0, (p.SharingLimit ?? 0) - holding), users, history));
     }
 
     /// <summary>Purchases other clients have shared with this one, with the pool's balance in the current time frame.</summary>
-    public async Task<List<SharedWithMeView>> SharedWithClientAsync(int clientId, CancellationToken ct = default)
+    public async Task<ServiceResult<List<SharedWithMeView>>> SharedWithClientAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
+        if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<List<SharedWithMeView>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         var rows = await db.PurchaseShares.AsNoTracking()
@@ -66,8 +66,8 @@ public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, T
                 Current = s.Purchase.Periods.Where(p => p.StartsOn <= today && today <= p.EndsOn).Select(p => new { p.MaxCredits, p.UsedCredits }).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return rows.Select(r => new SharedWithMeView(r.Id, r.PurchaseId, r.Name, r.OwnerClientId, r.Owner, r.Location, r.Status, r.EndsOn,
-            r.Current is null ? 0 : r.Current.MaxCredits - r.Current.UsedCredits, r.Current is not null && r.Current.MaxCredits is null)).ToList();
+        return ServiceResult.Success(rows.Select(r => new SharedWithMeView(r.Id, r.PurchaseId, r.Name, r.OwnerClientId, r.Owner, r.Location, r.Status, r.EndsOn,
+            r.Current is null ? 0 : r.Current.MaxCredits - r.Current.UsedCredits, r.Current is not null && r.Current.MaxCredits is null)).ToList());
     }
 
     /// <summary>What an invitation link is about, while it can still be answered.</summary>

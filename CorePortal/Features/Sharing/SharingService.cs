@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CorePortal.Data;
+using CorePortal.Features.Clients;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
@@ -17,12 +18,12 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     /// </summary>
     public async Task<ServiceResult> AddShareAsync(ClaimsPrincipal user, int purchaseId, int clientId, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
+        if (!Access.CanShare(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var purchase = await db.Purchases.Include(p => p.OwnerClient).Include(p => p.Location).SingleOrDefaultAsync(p => p.Id == purchaseId, ct);
         if (purchase is null) return ServiceResult.NotFound("There is no such purchase.");
-        if (!user.CanEditCredits() && !user.IsClient(purchase.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can share this package.");
+        if (!Access.CanShare(user, purchase.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can share this package.");
         var client = await db.Clients.SingleOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null) return ServiceResult.Invalid(ShareInvitations.ClientsField, "Choose a client to share with.");
         if (purchase.Status != PurchaseStatus.Active || purchase.EndsOn < Today())
@@ -41,6 +42,38 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         await tx.CommitAsync(ct);
         outbox.Poke();
         return ServiceResult.Ok($"{client.FullName} has been invited.");
+    }
+
+    /// <summary>
+    /// The owner shares through the app by naming the client: an exact email (any case) or an exact barcode. Checked
+    /// in the order the owner should hear it: the purchase, that it is theirs, then the client named.
+    /// </summary>
+    public async Task<ServiceResult> ShareByContactAsync(ClaimsPrincipal user, int purchaseId, string? emailOrBarcode, CancellationToken ct = default)
+    {
+        if (!Access.CanShare(user)) return ServiceResult.Forbidden();
+        int? clientId;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var ownerId = await db.Purchases.Where(p => p.Id == purchaseId).Select(p => (int?)p.OwnerClientId).FirstOrDefaultAsync(ct);
+            if (ownerId is null) return ServiceResult.NotFound("There is no such purchase.");
+            if (!Access.CanShare(user, ownerId.Value)) return ServiceResult.Forbidden("Only the owner can share this package.");
+            clientId = await FindClientAsync(db, emailOrBarcode, ct);
+        }
+        return clientId is { } id ? await AddShareAsync(user, purchaseId, id, ct)
+            : ServiceResult.Invalid(ContactField, "No client of the studio has that email or barcode.");
+    }
+
+    /// <summary>The field of <see cref="ShareByContactAsync"/>'s email or barcode, for its validation errors.</summary>
+    public const string ContactField = "EmailOrBarcode";
+
+    private static async Task<int?> FindClientAsync(CoreDbContext db, string? emailOrBarcode, CancellationToken ct)
+    {
+        var text = emailOrBarcode?.Trim();
+        if (string.IsNullOrEmpty(text)) return null;
+        var clients = db.Clients.AsNoTracking();
+        var emailKey = ClientSearchKeys.Text(text);
+        clients = text.Contains('@', StringComparison.Ordinal) ? clients.Where(c => c.EmailKey == emailKey) : clients.Where(c => c.Barcode == text);
+        return await clients.Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Accepts a pending invitation: the invited client through the app, or staff on their behalf.</summary>
@@ -65,12 +98,12 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     /// </summary>
     public async Task<ServiceResult> RemoveAsync(ClaimsPrincipal user, int shareId, CancellationToken ct = default)
     {
-        if (!user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
+        if (!Access.CanShare(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(s => s.Id == shareId, ct);
         if (share is null) return ServiceResult.NotFound("There is no such authorized client.");
-        if (!user.CanEditCredits() && !user.IsClient(share.Purchase!.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can remove clients from this package.");
+        if (!Access.CanShare(user, share.Purchase!.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can remove clients from this package.");
         if (share.Status is not (ShareStatus.Pending or ShareStatus.Accepted))
             return ServiceResult.Conflict($"{share.Client!.FullName} is no longer authorized on this package.");
         var wasAccepted = share.Status == ShareStatus.Accepted;
@@ -87,13 +120,13 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
     // user is null when the client answers through the emailed link (the token is their proof).
     private async Task<ServiceResult> AnswerAsync(System.Linq.Expressions.Expression<Func<PurchaseShare, bool>> which, bool accept, ClaimsPrincipal? user, CancellationToken ct)
     {
-        if (user is not null && !user.CanEditCredits() && user.ClientId() is null) return ServiceResult.Forbidden();
+        if (user is not null && !Access.CanAnswerInvitations(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(which, ct);
         if (share is null) return ServiceResult.NotFound("This invitation link is not valid any more. Ask the studio to send a new one.");
-        if (user is not null && !user.CanEditCredits() && !user.IsClient(share.ClientId)) return ServiceResult.Forbidden("Only the invited client can answer this invitation.");
-        var actor = user is null || !user.CanEditCredits() ? share.Client!.FullName : $"{user.ActorName()} for the client";
+        if (user is not null && !Access.CanAnswerInvitation(user, share.ClientId)) return ServiceResult.Forbidden("Only the invited client can answer this invitation.");
+        var actor = user is null || Access.MemberClientId(user) is not null ? share.Client!.FullName : $"{user.ActorName()} for the client";
         if (share.Status != ShareStatus.Pending)
             return ServiceResult.Conflict($"This invitation was already {share.Status.ToString().ToLowerInvariant()}.");
         if (accept && share.Purchase!.EndsOn < Today())

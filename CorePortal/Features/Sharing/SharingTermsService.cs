@@ -14,7 +14,7 @@ public sealed class SharingTermsService(IDbContextFactory<CoreDbContext> dbFacto
 {
     public async Task<ServiceResult> EnableSharingAsync(ClaimsPrincipal user, int purchaseId, string? limitText, string? note, CancellationToken ct = default)
     {
-        if (!user.IsManager()) return ServiceResult.Forbidden("Only a manager can change the sharing terms of a purchase.");
+        if (!Access.CanManageSharing(user)) return ServiceResult.Forbidden("Only a manager can change the sharing terms of a purchase.");
         var errors = new Dictionary<string, string[]>();
         var (limit, limitError) = SharingLimit.Parse(limitText);
         if (limitError is not null) errors["SharingLimit"] = [limitError];

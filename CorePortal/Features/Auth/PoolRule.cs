@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using CorePortal.Data;
+using Microsoft.Data.Sqlite;
+
+namespace CorePortal.Features.Auth;
+
+/// <summary>
+/// The pool rule, written once: a client may use a time frame (period) of a purchase on a day when the purchase is
+/// active, the period covers the day and has a credit left (or is unlimited), and the client is the owner or holds an
+/// accepted share. Every reader uses these expressions; the guarded debit restates it as <see cref="UsableSql"/> for
+/// speed, and PoolRuleEquivalenceTests proves both give the same answers.
+/// </summary>
+public static class PoolRule
+{
+    /// <summary>A share that lets its client use the pool (and hear of its balance).</summary>
+    public static readonly Expression<Func<PurchaseShare, bool>> AcceptedShare = s => s.Status == ShareStatus.Accepted;
+
+    /// <summary>The purchases shared with the client and accepted.</summary>
+    public static IQueryable<int> SharedWith(CoreDbContext db, int clientId) =>
+        db.PurchaseShares.Where(AcceptedShare).Where(s => s.ClientId == clientId).Select(s => s.PurchaseId);
+
+    /// <summary>The client owns the purchase or holds an accepted share on it.</summary>
+    public static Expression<Func<Purchase, bool>> HeldBy(CoreDbContext db, int clientId)
+    {
+        var sharedWith = SharedWith(db, clientId);
+        return p => p.OwnerClientId == clientId || sharedWith.Contains(p.Id);
+    }
+
+    /// <summary>The period covers the day, has a credit left, its purchase is active and the client holds it.</summary>
+    public static Expression<Func<CreditPeriod, bool>> Usable(CoreDbContext db, int clientId, DateOnly day)
+    {
+        Expression<Func<CreditPeriod, bool>> open = p => p.StartsOn <= day && p.EndsOn >= day
+            && (p.MaxCredits == null || p.UsedCredits < p.MaxCredits) && p.Purchase!.Status == PurchaseStatus.Active;
+        var held = HeldBy(db, clientId);
+        var period = open.Parameters[0];
+        var heldByPeriodsPurchase = new Substitute(held.Parameters[0], Expression.Property(period, nameof(CreditPeriod.Purchase))).Visit(held.Body);
+        return Expression.Lambda<Func<CreditPeriod, bool>>(Expression.AndAlso(open.Body, heldByPeriodsPurchase), period);
+    }
+
+    /// <summary>
+    /// <see cref="Usable"/> as a SQL condition on a row of CreditPeriods, for the guarded debit, with the parameters
+    /// @clientId and @day (bind them with <see cref="SqlParameters"/>).
+    /// </summary>
+    public static readonly string UsableSql = $"""
+        CreditPeriods.StartsOn <= @day AND CreditPeriods.EndsOn >= @day
+          AND (CreditPeriods.MaxCredits IS NULL OR CreditPeriods.UsedCredits < CreditPeriods.MaxCredits)
+          AND EXISTS (SELECT 1 FROM Purchases p WHERE p.Id = CreditPeriods.PurchaseId AND p.Status = {(int)PurchaseStatus.Active}
+            AND (p.OwnerClientId = @clientId OR EXISTS (SELECT 1 FROM PurchaseShares s
+              WHERE s.PurchaseId = p.Id AND s.ClientId = @clientId AND s.Status = {(int)ShareStatus.Accepted})))
+        """;
+
+    /// <summary>The parameters of <see cref="UsableSql"/>; the day in the text form EF Core's SQLite provider stores dates in.</summary>
+    public static SqliteParameter[] SqlParameters(int clientId, DateOnly day) =>
+        [new("@clientId", clientId), new("@day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))];
+
+    private sealed class Substitute(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}
