@@ -60,7 +60,7 @@ public sealed class ClientProfilePageTests : PortalComponentTest, IAsyncLifetime
     [Fact]
     public async Task The_Payment_tab_shows_the_cards_it_is_handed_and_does_not_query_again_for_the_same_client()
     {
-        var handed = await Services.GetRequiredService<CreditReadService>().PurchasesAsync(_maya.Id);
+        var handed = (await Services.GetRequiredService<CreditReadService>().PurchasesAsync(StudioBuilder.User(Roles.Staff), _maya.Id)).Value;
         var tab = Render<PaymentTab>(p => p.Add(t => t.ClientId, _maya.Id).Add(t => t.Loaded, handed));
         Assert.NotEmpty(tab.FindAll($"[data-testid=purchase-{_pack.Id}]")); // in its first render: no query to wait for
 
