@@ -46,6 +46,7 @@ public sealed class PoolRuleEquivalenceTests : IDisposable
     {
         var faker = new Faker { Random = new Randomizer(seed) };
         await using var db = _db.CreateDbContext();
+        await using var tx = await db.BeginWriteAsync(TestContext.Current.CancellationToken);
         var location = new Location { Name = "Downtown Studio" };
         db.Locations.Add(location);
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
@@ -87,6 +88,7 @@ public sealed class PoolRuleEquivalenceTests : IDisposable
                 });
         }
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        await tx.CommitAsync(TestContext.Current.CancellationToken);
         return (clients.Select(c => c.Id).ToList(), purchases.Count * 3);
     }
 
