@@ -89,7 +89,7 @@ public sealed class ApiApp : PortalFactory
     {
         await using var scope = Services.CreateAsyncScope();
         var item = await QueryAsync(db => db.CatalogItems.Where(i => i.Name == itemName).Select(i => i.Id).SingleAsync());
-        var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(Sharing.Users.Staff, new SaleRequest(item, ownerClientId, sharedWith));
+        var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(TestUsers.Staff, new SaleRequest(item, ownerClientId, sharedWith));
         return sale.Succeeded ? sale.Value!.PurchaseId : throw new InvalidOperationException(sale.Message);
     }
 

@@ -1,31 +1,32 @@
 using CorePortal.Features.Bookings;
 using CorePortal.Features.Common;
+using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Bookings;
 
-public sealed class ScheduleServiceTests : IDisposable
+public sealed class ScheduleServiceTests : IAsyncLifetime
 {
-    private readonly BookingWorld _world = new();
+    private readonly StudioBuilder _world = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private SessionInput ValidInput() => new()
     {
         Name = "Barre 45", LocationId = _world.Location.Id, Trainer = "Jordan Lee",
-        Date = BookingWorld.Today.AddDays(3).ToDateTime(TimeOnly.MinValue), StartTime = new TimeSpan(18, 30, 0), DurationMinutes = 45, Capacity = 14,
+        Date = _world.Today.AddDays(3).ToDateTime(TimeOnly.MinValue), StartTime = new TimeSpan(18, 30, 0), DurationMinutes = 45, Capacity = 14,
     };
 
     [Fact]
     public async Task Staff_create_a_session_that_then_shows_on_its_day_at_its_location()
     {
-        var created = await _world.Schedule.CreateSessionAsync(BookingWorld.Staff, ValidInput(), Ct);
+        var created = await _world.Schedule.CreateSessionAsync(TestUsers.Staff, ValidInput(), Ct);
 
         Assert.True(created.Succeeded, created.Message);
-        var day = await _world.Schedule.DayAsync(BookingWorld.Today.AddDays(3), _world.Location.Id, Ct);
+        var day = await _world.Schedule.DayAsync(_world.Today.AddDays(3), _world.Location.Id, Ct);
         var session = Assert.Single(day);
         Assert.Equal(("Barre 45", "Jordan Lee", 45, 14, 0), (session.Name, session.Trainer, session.DurationMinutes, session.Capacity, session.BookedCount));
         Assert.Equal(new TimeOnly(18, 30), TimeOnly.FromDateTime(session.StartsAt));
-        Assert.Empty(await _world.Schedule.DayAsync(BookingWorld.Today.AddDays(4), _world.Location.Id, Ct));
+        Assert.Empty(await _world.Schedule.DayAsync(_world.Today.AddDays(4), _world.Location.Id, Ct));
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class ScheduleServiceTests : IDisposable
         var input = ValidInput();
         (input.Name, input.Trainer, input.LocationId, input.Date, input.StartTime, input.DurationMinutes, input.Capacity) = (" ", "", 999, null, null, 4, 501);
 
-        var result = await _world.Schedule.CreateSessionAsync(BookingWorld.Staff, input, Ct);
+        var result = await _world.Schedule.CreateSessionAsync(TestUsers.Staff, input, Ct);
 
         Assert.Equal(Outcome.Invalid, result.Outcome);
         Assert.Equal("The duration is 5 to 300 minutes.", result.ErrorFor(nameof(SessionInput.DurationMinutes)));
@@ -47,12 +48,12 @@ public sealed class ScheduleServiceTests : IDisposable
     [Fact]
     public async Task A_trainer_may_not_create_sessions_or_search_clients()
     {
-        _world.AddClient("Leo", "Chen");
+        await _world.ClientAsync("Leo", "Chen");
 
-        var result = await _world.Schedule.CreateSessionAsync(BookingWorld.Trainer, ValidInput(), Ct);
+        var result = await _world.Schedule.CreateSessionAsync(TestUsers.Trainer, ValidInput(), Ct);
 
         Assert.Equal(Outcome.Forbidden, result.Outcome);
-        Assert.Empty(await _world.Schedule.FindClientsAsync(BookingWorld.Trainer, "leo", Ct));
+        Assert.Empty(await _world.Schedule.FindClientsAsync(TestUsers.Trainer, "leo", Ct));
     }
 
     [Theory]
@@ -62,10 +63,10 @@ public sealed class ScheduleServiceTests : IDisposable
     [InlineData("555-0100")]
     public async Task Staff_find_a_client_by_name_full_name_or_phone(string text)
     {
-        _world.AddClient("Leo", "Chen");
-        _world.AddClient("Ivy", "Moreau", phone: "+44 20 7946 0958");
+        await _world.ClientAsync("Leo", "Chen");
+        await _world.ClientAsync("Ivy", "Moreau", phone: "+44 20 7946 0958");
 
-        var found = await _world.Schedule.FindClientsAsync(BookingWorld.Staff, text, Ct);
+        var found = await _world.Schedule.FindClientsAsync(TestUsers.Staff, text, Ct);
 
         Assert.Equal("Leo Chen", Assert.Single(found).Name);
     }
@@ -73,11 +74,17 @@ public sealed class ScheduleServiceTests : IDisposable
     [Fact]
     public async Task Staff_find_a_client_by_exact_barcode_or_email_start()
     {
-        var leo = _world.AddClient("Leo", "Chen");
+        var leo = await _world.ClientAsync("Leo", "Chen", email: "leo.chen.lee@example.com");
 
-        Assert.Equal(leo.Id, Assert.Single(await _world.Schedule.FindClientsAsync(BookingWorld.Staff, leo.Barcode.ToLowerInvariant(), Ct)).Id);
-        Assert.Equal(leo.Id, Assert.Single(await _world.Schedule.FindClientsAsync(BookingWorld.Staff, "leo.chen.", Ct)).Id);
+        Assert.Equal(leo.Id, Assert.Single(await _world.Schedule.FindClientsAsync(TestUsers.Staff, leo.Barcode.ToLowerInvariant(), Ct)).Id);
+        Assert.Equal(leo.Id, Assert.Single(await _world.Schedule.FindClientsAsync(TestUsers.Staff, "leo.chen.", Ct)).Id);
     }
 
-    public void Dispose() => _world.Dispose();
+    public async ValueTask InitializeAsync() => await _world.WithLocationAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        _world.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

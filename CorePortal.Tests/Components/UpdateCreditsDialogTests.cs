@@ -30,8 +30,9 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
 
     public async ValueTask InitializeAsync()
     {
-        var studio = await new StudioBuilder(_db, _clock).WithLocationAsync();
-        _pack = await studio.SellAsync(studio.Package("10-Class Pack", 10), await studio.ClientAsync("Maya", "Chen"), new DateOnly(2026, 11, 1));
+        using var builder = new StudioBuilder(_db, _clock);
+        var studio = await builder.WithLocationAsync();
+        _pack = await studio.SellAsync(await studio.PackageAsync("10-Class Pack", 10), await studio.ClientAsync("Maya", "Chen"), new DateOnly(2026, 11, 1));
     }
 
     private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync()

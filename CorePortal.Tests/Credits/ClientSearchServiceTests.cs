@@ -14,7 +14,8 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
 
     public async ValueTask InitializeAsync()
     {
-        var studio = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync();
+        using var builder = new StudioBuilder(_db, FixedClock.At(2026, 11, 23));
+        var studio = await builder.WithLocationAsync();
         await studio.ClientAsync("Maya", "Chen", "+1 415-555-0101", "CP100001");
         await studio.ClientAsync("Leo", "Chen", "+1 415-555-0102", "CP100002");
         await studio.ClientAsync("Daniel", "Okafor", "+44 20 7946 0958", "CP100004");
@@ -67,7 +68,8 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Counting_stops_past_a_thousand_matches_and_says_so()
     {
-        var uptown = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync("Uptown");
+        using var builder = new StudioBuilder(_db, FixedClock.At(2026, 11, 23));
+        var uptown = await builder.WithLocationAsync("Uptown");
         await uptown.ClientsNamedAsync("Mara", "Reed", 1_001);
         await uptown.ClientAsync("Marco", "Adams");
 
