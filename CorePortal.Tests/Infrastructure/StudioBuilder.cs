@@ -27,6 +27,8 @@ public sealed class StudioBuilder : IDisposable
     private readonly IServiceScope _scope;
     private readonly TestDatabase? _ownDatabase;
     private readonly Dictionary<string, int> _ids = [];
+    private int _bookables;
+    private int? _livePack;
 
     /// <summary>A studio on its own new database file, its clock at 10:00 UTC on the given day (2 March 2026 unless told).</summary>
     public StudioBuilder(FixedClock? clock = null) : this(new TestDatabase(), clock ?? FixedClock.At(2026, 3, 2)) => _ownDatabase = (TestDatabase)Db;
@@ -210,6 +212,22 @@ public sealed class StudioBuilder : IDisposable
     public async Task<BookingReceipt> BookAsync(Session session, Client client, Purchase purchase) =>
         Check(await Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, purchase.Id, null));
 
+    /// <summary>A new client with a 10-class pack of their own, sold today, and a class tomorrow to book: what live tests book.</summary>
+    public async Task<Bookable> BookableAsync()
+    {
+        var n = Interlocked.Increment(ref _bookables);
+        var client = await ClientAsync("Live", $"Tester{n:D3}");
+        _livePack ??= await PackageAsync($"Live test pack {Guid.NewGuid():N}"[..24], 10);
+        var purchase = await SellAsync(_livePack.Value, client);
+        return new Bookable(client.Id, purchase.Id, purchase.LocationId, (await SessionAsync($"Live test {n}", at: new TimeOnly(9, 0))).Id);
+    }
+
+    /// <summary>The same client and pool, with another class tomorrow to book.</summary>
+    public async Task<Bookable> NextClassAsync(Bookable bookable) =>
+        bookable with { SessionId = (await SessionAsync($"Live test {Interlocked.Increment(ref _bookables)}", at: new TimeOnly(10, 0))).Id };
+
+    public async Task<BookingReceipt> BookAsync(Bookable b) => Check(await Bookings.BookAsync(TestUsers.Staff, b.SessionId, b.ClientId, b.PurchaseId, null));
+
     /// <summary>
     /// Uses credits of a period the way they are used: the owner is booked into that many classes on a day the period
     /// covers (today when it covers today, else its first day).
@@ -271,3 +289,6 @@ public sealed class StudioBuilder : IDisposable
         _ownDatabase?.Dispose();
     }
 }
+
+/// <summary>A client, a pool of theirs, its location and a class to book: what a live test books and listens to.</summary>
+public sealed record Bookable(int ClientId, int PurchaseId, int LocationId, int SessionId);
