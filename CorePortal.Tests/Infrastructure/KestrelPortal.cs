@@ -34,7 +34,7 @@ public sealed class KestrelPortal : PortalFactory, IAsyncLifetime
         {
             var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
             if (!login.IsSuccessStatusCode) throw new InvalidOperationException($"Sign-in as {email} failed: {(int)login.StatusCode}");
-            token = (await login.Content.ReadFromJsonAsync<Api.TokenResponse>())!.AccessToken;
+            token = (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
         }
         var connection = new HubConnectionBuilder().WithUrl($"{BaseUrl}/hubs/balances", o =>
         {

@@ -2,7 +2,6 @@ using System.Globalization;
 using CorePortal.Data;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Bookings;
-using CorePortal.Tests.Browser;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

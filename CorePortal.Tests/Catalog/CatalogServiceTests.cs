@@ -4,7 +4,7 @@ using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
 using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Catalog;
 
 public sealed class CatalogServiceTests : IAsyncLifetime
 {

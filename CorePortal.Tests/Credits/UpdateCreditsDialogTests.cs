@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Credits;
 
 public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifetime
 {

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CorePortal.Tests.Api;
+namespace CorePortal.Tests.Members;
 
 /// <summary>Members' app logins: invited from the profile, activated through the emailed link, never a way into the portal.</summary>
 [Collection(ApiApp.Collection)]

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Notifications;
 
 public sealed partial class OutboxDeliveryTests : IAsyncLifetime
 {

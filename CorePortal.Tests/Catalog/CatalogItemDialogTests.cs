@@ -9,7 +9,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Catalog;
 
 public sealed class CatalogItemDialogTests : BunitContext, IAsyncLifetime
 {

@@ -5,7 +5,7 @@ using CorePortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Clients;
 
 public sealed class ClientsPageTests : PortalComponentTest, IAsyncDisposable
 {

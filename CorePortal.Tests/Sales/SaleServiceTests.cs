@@ -7,7 +7,7 @@ using CorePortal.Tests.Live;
 using Microsoft.EntityFrameworkCore;
 using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Sales;
 
 public sealed class SaleServiceTests : IAsyncLifetime
 {

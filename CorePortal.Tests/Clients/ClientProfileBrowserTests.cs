@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace CorePortal.Tests.Browser;
+namespace CorePortal.Tests.Clients;
 
 [Collection(BrowserCollection.Name)]
 public sealed class ClientProfileBrowserTests(BrowserFixture browser)

@@ -1,6 +1,4 @@
-using CorePortal.Tests.Infrastructure;
-
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Infrastructure;
 
 /// <summary>
 /// The sharing tests' studio, made through the builder: Downtown Studio, a shareable 20-Class Family Pack (up to 3
