@@ -120,7 +120,7 @@ public sealed class StudioBuilder : IDisposable
             Check(await ClientEdit.CreateAsync(TestUsers.Staff, new ClientInput
             {
                 FirstName = first, LastName = $"{lastPrefix}{i:D4}", Email = $"{first}.{lastPrefix}{i:D4}@example.com".ToLowerInvariant(),
-                Phone = "555-0100", HomeLocationId = Location.Id,
+                Phone = "555-0100", Barcode = $"{first}-{lastPrefix}{i:D4}", HomeLocationId = Location.Id,
             }));
     }
 
