@@ -3,6 +3,7 @@ using CorePortal.Data;
 using CorePortal.Features.Bookings;
 using CorePortal.Features.Catalog;
 using CorePortal.Features.Clients;
+using CorePortal.Features;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
@@ -11,7 +12,6 @@ using CorePortal.Features.Sales;
 using CorePortal.Features.Sharing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CorePortal.Tests.Infrastructure;
 
@@ -36,24 +36,18 @@ public sealed class StudioBuilder : IDisposable
     /// <summary>A studio written into the given database (the caller disposes it), dated by the given clock.</summary>
     public StudioBuilder(TestDatabase database, FixedClock clock)
     {
+        // The app's own registrations, over this database and clock: a service that gains a dependency gets it here too.
         var services = new ServiceCollection()
+            .AddLogging()
             .AddSingleton<IDbContextFactory<CoreDbContext>>(database)
-            .AddSingleton<TimeProvider>(clock)
-            .AddSingleton(new BalanceFeed(NullLogger<BalanceFeed>.Instance))
-            .AddSingleton<OutboxSignal>();
-        foreach (var service in AppServices) services.AddScoped(service);
+            .AddSingleton<TimeProvider>(clock);
+        services.AddPortalFeatures();
         _ownServices = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         _scope = _ownServices.CreateScope();
     }
 
     /// <summary>A studio written into a running app (its demo data already there) through the app's own registrations and clock.</summary>
     public StudioBuilder(IServiceProvider app) => _scope = app.CreateScope();
-
-    private static readonly Type[] AppServices =
-    [
-        typeof(BookingService), typeof(VisitHistoryService), typeof(ScheduleService), typeof(SaleService), typeof(SharingService),
-        typeof(SharingTermsService), typeof(SharingQueries), typeof(CreditAdjustmentService), typeof(CatalogService), typeof(ClientEditService),
-    ];
 
     private T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
 
