@@ -1,10 +1,8 @@
 using System.Data.Common;
 using System.Net;
-using System.Text.RegularExpressions;
 using CorePortal.Data;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -13,12 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CorePortal.Benchmarks;
 
 /// <summary>
-/// The real app (Program.cs: middleware, sign-in, Blazor, /hubs/balances) on Kestrel over loopback, over the
-/// benchmark's database, in Production. It runs in this process, so a scenario can commit through the app's own
-/// services and time receipt on one clock. Two additions for measuring only: a clock on transaction commits and a
-/// count of open Blazor circuits.
+/// The app on loopback (<see cref="LoopbackApp"/>) over the benchmark's database, in Production. It runs in this process,
+/// so a scenario can commit through the app's own services and time receipt on one clock. Two additions for measuring
+/// only: a clock on transaction commits and a count of open Blazor circuits.
 /// </summary>
-public sealed class AppServer : WebApplicationFactory<Program>
+public sealed class AppServer : LoopbackApp
 {
     public const string StaffEmail = "staff@demo.studio";
     public const string DemoPassword = "CorePortal-Demo1";
@@ -28,14 +25,11 @@ public sealed class AppServer : WebApplicationFactory<Program>
 
     public CommitClock Commits { get; } = new();
     public CircuitCount Circuits { get; } = new();
-    public string BaseUrl { get; private set; } = "";
 
     public static AppServer Start(string databasePath)
     {
         var server = new AppServer(databasePath);
-        server.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        server.StartServer();
-        server.BaseUrl = server.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        server.Listen();
         return server;
     }
 
@@ -56,21 +50,8 @@ public sealed class AppServer : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>Signs in through the sign-in form, as a person would; the cookie lands in the given container.</summary>
-    public async Task<CookieContainer> SignInAsync(string email = StaffEmail)
-    {
-        var cookies = new CookieContainer();
-        using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl) };
-        var form = await http.GetStringAsync("/login");
-        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var response = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.Email"] = email, ["Input.Password"] = DemoPassword,
-        }));
-        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode}");
-        return cookies;
-    }
+    /// <summary>Signs in as staff (or the demo user named) through the sign-in form; the cookie lands in the given container.</summary>
+    public Task<CookieContainer> SignInAsync(string email = StaffEmail) => SignInAsync(email, DemoPassword);
 }
 
 /// <summary>The Stopwatch timestamp of the last committed transaction: where "commit to receipt" starts.</summary>

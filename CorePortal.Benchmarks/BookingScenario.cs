@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Claims;
-using CorePortal.Data;
 using CorePortal.Features.Bookings;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,9 +18,6 @@ public static class BookingScenario
     private const int Rounds = 3;
 
     private static Run Median(List<Run> rounds) => rounds.OrderBy(r => r.PerSecond).ElementAt(rounds.Count / 2);
-
-    private static readonly ClaimsPrincipal Staff = new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, "Bench"), new Claim("display_name", "Bench"), new Claim(ClaimTypes.Role, Roles.Staff)], "bench"));
 
     public static async Task<(List<ResultRow> Rows, List<string> FailedChecks)> RunAsync(BenchHost host, int credits)
     {
@@ -63,7 +58,7 @@ public static class BookingScenario
     private static async Task<bool> ServiceBookAsync(BenchHost host, BookingPool pool, int sessionId)
     {
         await using var scope = host.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<BookingService>().BookAsync(Staff, sessionId, pool.ClientId, pool.PurchaseId, null);
+        var result = await scope.ServiceProvider.GetRequiredService<BookingService>().BookAsync(BenchUsers.Staff, sessionId, pool.ClientId, pool.PurchaseId, null);
         return result.Succeeded;
     }
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Claims;
-using CorePortal.Data;
 using CorePortal.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,9 +13,6 @@ namespace CorePortal.Benchmarks;
 public static class ReportsScenario
 {
     private const double TargetMs = 300;
-    private static readonly ClaimsPrincipal Manager = new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, "Bench Manager"), new Claim(ClaimTypes.Role, Roles.Manager)], "bench"));
-
     public static async Task<List<ResultRow>> RunAsync(BenchHost host, int runs = 20, int warmup = 3)
     {
         await using (var db = host.CreateDbContext())
@@ -32,10 +27,10 @@ public static class ReportsScenario
         {
             ("remaining credits today", r => LiabilityTabAsync(r, today)),
             ("remaining credits 30 days ago", r => LiabilityTabAsync(r, today.AddDays(-30))),
-            ("unlimited purchases, page 101 (10 a page)", r => r.UnlimitedPageAsync(Manager, today, 1_000, 10)),
-            ("usage over 8 weeks", r => r.UsageAsync(Manager, range)),
-            ("adjustments over 8 weeks", async r => { await r.AdjustersAsync(Manager, range); await r.AdjustmentRowsAsync(Manager, range); }),
-            ("sharing over 8 weeks", r => r.SharingAsync(Manager, range)),
+            ("unlimited purchases, page 101 (10 a page)", r => r.UnlimitedPageAsync(BenchUsers.Manager, today, 1_000, 10)),
+            ("usage over 8 weeks", r => r.UsageAsync(BenchUsers.Manager, range)),
+            ("adjustments over 8 weeks", async r => { await r.AdjustersAsync(BenchUsers.Manager, range); await r.AdjustmentRowsAsync(BenchUsers.Manager, range); }),
+            ("sharing over 8 weeks", r => r.SharingAsync(BenchUsers.Manager, range)),
         };
         var rows = new List<ResultRow>();
         foreach (var (name, load) in tabs)
@@ -68,7 +63,7 @@ public static class ReportsScenario
 
     private static async Task LiabilityTabAsync(ReportsService reports, DateOnly day)
     {
-        await reports.LiabilityAsync(Manager, day);
-        await reports.UnlimitedPageAsync(Manager, day, 0, 10);
+        await reports.LiabilityAsync(BenchUsers.Manager, day);
+        await reports.UnlimitedPageAsync(BenchUsers.Manager, day, 0, 10);
     }
 }

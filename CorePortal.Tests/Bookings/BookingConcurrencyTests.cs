@@ -1,31 +1,32 @@
 using CorePortal.Data;
 using CorePortal.Features.Common;
+using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Bookings;
 
 /// <summary>Simultaneous requests against one SQLite file: a credit or a place is never spent twice.</summary>
-public sealed class BookingConcurrencyTests : IDisposable
+public sealed class BookingConcurrencyTests : IAsyncLifetime
 {
     private static readonly string[] BuddyNames = ["Leo", "Ivy", "Max", "Zoe"];
-    private readonly BookingWorld _world = new();
+    private readonly StudioBuilder _world = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Fifty_simultaneous_bookings_from_five_clients_against_ten_shared_credits_book_exactly_ten()
     {
-        var owner = _world.AddClient("Maya", "Chen");
-        var buddies = BuddyNames.Select(n => _world.AddClient(n, "Chen")).ToList();
-        var pack = _world.Sell(owner, "Family Pack", credits: 10, sharing: true);
-        foreach (var buddy in buddies) _world.Share(pack, buddy, ShareStatus.Accepted);
-        var sessions = Enumerable.Range(1, 10).Select(i => _world.AddSession($"HIIT {i}", dayOffset: i)).ToList();
+        var owner = await _world.ClientAsync("Maya", "Chen");
+        var buddies = await StudioBuilder.InTurnAsync(BuddyNames, n => _world.ClientAsync(n, "Chen"));
+        var pack = await _world.SellAsync(owner, "Family Pack", credits: 10, sharing: true);
+        foreach (var buddy in buddies) await _world.ShareAsync(pack, buddy, ShareStatus.Accepted);
+        var sessions = await StudioBuilder.InTurnAsync(Enumerable.Range(1, 10), i => _world.SessionAsync($"HIIT {i}", dayOffset: i));
         var clients = buddies.Prepend(owner).ToList();
 
-        var results = await BookingWorld.AllAtOnceAsync(
+        var results = await AllAtOnceAsync(
             from client in clients
             from session in sessions
             select (Func<Task<ServiceResult<Features.Bookings.BookingReceipt>>>)(() =>
-                _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, client.Id, pack.Id, Guid.NewGuid().ToString())));
+                _world.Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, pack.Id, Guid.NewGuid().ToString())));
 
         Assert.Equal(10, results.Count(r => r.Succeeded));
         Assert.All(results.Where(r => !r.Succeeded), r =>
@@ -45,13 +46,13 @@ public sealed class BookingConcurrencyTests : IDisposable
     [Fact]
     public async Task Simultaneous_bookings_into_a_session_with_three_places_book_three_and_refuse_the_rest_as_full()
     {
-        var session = _world.AddSession("Personal Training", capacity: 3);
-        var clients = Enumerable.Range(1, 20).Select(i => _world.AddClient($"Client{i}", "Lee")).ToList();
-        var packs = clients.Select(c => _world.Sell(c, "10-Class Pack", credits: 10)).ToList();
+        var session = await _world.SessionAsync("Personal Training", capacity: 3);
+        var clients = await StudioBuilder.InTurnAsync(Enumerable.Range(1, 20), i => _world.ClientAsync($"Client{i}", "Lee"));
+        var packs = await StudioBuilder.InTurnAsync(clients, c => _world.SellAsync(c, "10-Class Pack", credits: 10));
 
-        var results = await BookingWorld.AllAtOnceAsync(clients.Zip(packs).Select(x =>
+        var results = await AllAtOnceAsync(clients.Zip(packs).Select(x =>
             (Func<Task<ServiceResult<Features.Bookings.BookingReceipt>>>)(() =>
-                _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, x.First.Id, x.Second.Id, null))));
+                _world.Bookings.BookAsync(TestUsers.Staff, session.Id, x.First.Id, x.Second.Id, null))));
 
         Assert.Equal(3, results.Count(r => r.Succeeded));
         Assert.All(results.Where(r => !r.Succeeded), r => Assert.EndsWith("is full.", r.Message, StringComparison.Ordinal));
@@ -65,13 +66,13 @@ public sealed class BookingConcurrencyTests : IDisposable
     [Fact]
     public async Task One_client_booked_twice_into_one_session_at_once_gets_one_booking_and_one_credit_used()
     {
-        var client = _world.AddClient("Tom", "Becker");
-        var pack = _world.Sell(client, "10-Class Pack", credits: 10);
-        var session = _world.AddSession("Spin 30");
+        var client = await _world.ClientAsync("Tom", "Becker");
+        var pack = await _world.SellAsync(client, "10-Class Pack", credits: 10);
+        var session = await _world.SessionAsync("Spin 30");
 
-        var results = await BookingWorld.AllAtOnceAsync(Enumerable.Range(0, 6).Select(_ =>
+        var results = await AllAtOnceAsync(Enumerable.Range(0, 6).Select(_ =>
             (Func<Task<ServiceResult<Features.Bookings.BookingReceipt>>>)(() =>
-                _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, client.Id, pack.Id, Guid.NewGuid().ToString()))));
+                _world.Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, pack.Id, Guid.NewGuid().ToString()))));
 
         Assert.Single(results, r => r.Succeeded);
         Assert.All(results.Where(r => !r.Succeeded), r => Assert.StartsWith("Tom Becker is already booked into Spin 30", r.Message, StringComparison.Ordinal));
@@ -84,14 +85,14 @@ public sealed class BookingConcurrencyTests : IDisposable
     [Fact]
     public async Task The_same_request_sent_twice_at_once_books_once_and_both_get_the_same_booking()
     {
-        var client = _world.AddClient("Hannah", "Schmidt");
-        var pack = _world.Sell(client, "10-Class Pack", credits: 10);
-        var session = _world.AddSession("Vinyasa Yoga");
+        var client = await _world.ClientAsync("Hannah", "Schmidt");
+        var pack = await _world.SellAsync(client, "10-Class Pack", credits: 10);
+        var session = await _world.SessionAsync("Vinyasa Yoga");
         var requestKey = Guid.NewGuid().ToString();
 
-        var results = await BookingWorld.AllAtOnceAsync(Enumerable.Range(0, 2).Select(_ =>
+        var results = await AllAtOnceAsync(Enumerable.Range(0, 2).Select(_ =>
             (Func<Task<ServiceResult<Features.Bookings.BookingReceipt>>>)(() =>
-                _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, client.Id, pack.Id, requestKey))));
+                _world.Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, pack.Id, requestKey))));
 
         Assert.All(results, r => Assert.True(r.Succeeded, r.Message));
         Assert.Equal(results[0].Value!.BookingId, results[1].Value!.BookingId);
@@ -102,5 +103,20 @@ public sealed class BookingConcurrencyTests : IDisposable
         Assert.Equal(1, await db.Ledger.CountAsync(l => l.Kind == LedgerKind.BookingUse, Ct));
     }
 
-    public void Dispose() => _world.Dispose();
+    /// <summary>Starts every request at once: each waits on one gate, then all are released together.</summary>
+    private static async Task<T[]> AllAtOnceAsync<T>(IEnumerable<Func<Task<T>>> requests)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = requests.Select(r => Task.Run(async () => { await gate.Task; return await r(); })).ToList();
+        gate.SetResult();
+        return await Task.WhenAll(running);
+    }
+
+    public async ValueTask InitializeAsync() => await _world.WithLocationAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        _world.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -1,21 +1,22 @@
 using CorePortal.Data;
 using CorePortal.Features.Credits;
+using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Bookings;
 
 /// <summary>Whatever happens in whatever order, each period's cached counts equal its ledger and never go below zero.</summary>
-public sealed class LedgerInvariantTests : IDisposable
+public sealed class LedgerInvariantTests : IAsyncLifetime
 {
-    private readonly BookingWorld _world = new();
+    private readonly StudioBuilder _world = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task After_a_random_mix_of_sales_bookings_cancellations_and_attendance_every_period_agrees_with_its_ledger()
     {
         var random = new Random(20260302);
-        var clients = Enumerable.Range(1, 8).Select(i => _world.AddClient($"Client{i}", "Random")).ToList();
-        var sessions = Enumerable.Range(0, 12).Select(i => _world.AddSession($"Class {i}", dayOffset: i % 6, capacity: 1 + (i % 4))).ToList();
+        var clients = await StudioBuilder.InTurnAsync(Enumerable.Range(1, 8), i => _world.ClientAsync($"Client{i}", "Random"));
+        var sessions = await StudioBuilder.InTurnAsync(Enumerable.Range(0, 12), i => _world.SessionAsync($"Class {i}", dayOffset: i % 6, capacity: 1 + (i % 4)));
         var purchases = new List<Purchase>();
         var outcomes = new List<string>();
 
@@ -24,9 +25,9 @@ public sealed class LedgerInvariantTests : IDisposable
             if (purchases.Count < 3 || random.Next(6) == 0)
             {
                 var owner = clients[random.Next(clients.Count)];
-                var pack = _world.Sell(owner, $"Pack {purchases.Count}", credits: random.Next(4) == 0 ? null : random.Next(1, 5), sharing: true);
+                var pack = await _world.SellAsync(owner, $"Pack {purchases.Count}", credits: random.Next(4) == 0 ? null : random.Next(1, 5), sharing: true);
                 foreach (var buddy in clients.Where(c => c != owner && random.Next(3) == 0))
-                    _world.Share(pack, buddy, (ShareStatus)random.Next(4));
+                    await _world.ShareAsync(pack, buddy, (ShareStatus)random.Next(4));
                 purchases.Add(pack);
             }
             var bookingIds = await LiveBookingIdsAsync();
@@ -50,9 +51,9 @@ public sealed class LedgerInvariantTests : IDisposable
     [Fact]
     public async Task The_audit_reports_a_period_whose_used_count_was_changed_without_a_ledger_row()
     {
-        var client = _world.AddClient("Grace", "O'Neill");
-        var pack = _world.Sell(client, "10-Class Pack", credits: 10);
-        Assert.True((await _world.Bookings.BookAsync(BookingWorld.Staff, _world.AddSession("HIIT 45").Id, client.Id, pack.Id, null, Ct)).Succeeded);
+        var client = await _world.ClientAsync("Grace", "O'Neill");
+        var pack = await _world.SellAsync(client, "10-Class Pack", credits: 10);
+        Assert.True((await _world.Bookings.BookAsync(TestUsers.Staff, (await _world.SessionAsync("HIIT 45")).Id, client.Id, pack.Id, null, Ct)).Succeeded);
         await using var db = _world.Db.CreateDbContext();
         Assert.Empty(await LedgerAudit.FindDisagreementsAsync(db, Ct));
 
@@ -71,14 +72,14 @@ public sealed class LedgerInvariantTests : IDisposable
             var session = sessions[random.Next(sessions.Count)];
             var purchase = purchases[random.Next(purchases.Count)];
             var key = random.Next(5) == 0 ? "replayed-key" : Guid.NewGuid().ToString();
-            return async () => (await _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, client.Id, purchase.Id, key)).Outcome.ToString();
+            return async () => (await _world.Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, purchase.Id, key)).Outcome.ToString();
         }
         var bookingId = bookingIds[random.Next(bookingIds.Count)];
         return roll switch
         {
-            < 8 => async () => (await _world.Bookings.CancelAsync(BookingWorld.Staff, bookingId)).Outcome.ToString(),
-            8 => async () => (await _world.Bookings.MarkAttendedAsync(BookingWorld.Staff, bookingId)).Outcome.ToString(),
-            _ => async () => (await _world.Bookings.MarkNoShowAsync(BookingWorld.Staff, bookingId)).Outcome.ToString(),
+            < 8 => async () => (await _world.Bookings.CancelAsync(TestUsers.Staff, bookingId)).Outcome.ToString(),
+            8 => async () => (await _world.Bookings.MarkAttendedAsync(TestUsers.Staff, bookingId)).Outcome.ToString(),
+            _ => async () => (await _world.Bookings.MarkNoShowAsync(TestUsers.Staff, bookingId)).Outcome.ToString(),
         };
     }
 
@@ -88,5 +89,11 @@ public sealed class LedgerInvariantTests : IDisposable
         return await db.Bookings.Where(b => b.Status != BookingStatus.Cancelled).OrderBy(b => b.Id).Select(b => b.Id).ToListAsync(Ct);
     }
 
-    public void Dispose() => _world.Dispose();
+    public async ValueTask InitializeAsync() => await _world.WithLocationAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        _world.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

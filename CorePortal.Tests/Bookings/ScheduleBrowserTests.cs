@@ -89,7 +89,4 @@ public sealed class ScheduleBrowserTests(BrowserFixture browser)
         return (downtown, pack);
     }
 
-    private static ClaimsPrincipal StaffUser() =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "Sam Staff"), new Claim(ClaimTypes.Role, Roles.Staff)], "test"));
-
 }

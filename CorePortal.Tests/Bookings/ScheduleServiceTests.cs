@@ -1,31 +1,32 @@
 using CorePortal.Features.Bookings;
 using CorePortal.Features.Common;
+using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Bookings;
 
-public sealed class ScheduleServiceTests : IDisposable
+public sealed class ScheduleServiceTests : IAsyncLifetime
 {
-    private readonly BookingWorld _world = new();
+    private readonly StudioBuilder _world = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private SessionInput ValidInput() => new()
     {
         Name = "Barre 45", LocationId = _world.Location.Id, Trainer = "Jordan Lee",
-        Date = BookingWorld.Today.AddDays(3).ToDateTime(TimeOnly.MinValue), StartTime = new TimeSpan(18, 30, 0), DurationMinutes = 45, Capacity = 14,
+        Date = _world.Today.AddDays(3).ToDateTime(TimeOnly.MinValue), StartTime = new TimeSpan(18, 30, 0), DurationMinutes = 45, Capacity = 14,
     };
 
     [Fact]
     public async Task Staff_create_a_session_that_then_shows_on_its_day_at_its_location()
     {
-        var created = await _world.Schedule.CreateSessionAsync(BookingWorld.Staff, ValidInput(), Ct);
+        var created = await _world.Schedule.CreateSessionAsync(TestUsers.Staff, ValidInput(), Ct);
 
         Assert.True(created.Succeeded, created.Message);
-        var day = (await _world.Schedule.DayAsync(BookingWorld.Staff, BookingWorld.Today.AddDays(3), _world.Location.Id, Ct)).Value!;
+        var day = (await _world.Schedule.DayAsync(TestUsers.Staff, _world.Today.AddDays(3), _world.Location.Id, Ct)).Value!;
         var session = Assert.Single(day);
         Assert.Equal(("Barre 45", "Jordan Lee", 45, 14, 0), (session.Name, session.Trainer, session.DurationMinutes, session.Capacity, session.BookedCount));
         Assert.Equal(new TimeOnly(18, 30), TimeOnly.FromDateTime(session.StartsAt));
-        Assert.Empty((await _world.Schedule.DayAsync(BookingWorld.Staff, BookingWorld.Today.AddDays(4), _world.Location.Id, Ct)).Value!);
+        Assert.Empty((await _world.Schedule.DayAsync(TestUsers.Staff, _world.Today.AddDays(4), _world.Location.Id, Ct)).Value!);
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class ScheduleServiceTests : IDisposable
         var input = ValidInput();
         (input.Name, input.Trainer, input.LocationId, input.Date, input.StartTime, input.DurationMinutes, input.Capacity) = (" ", "", 999, null, null, 4, 501);
 
-        var result = await _world.Schedule.CreateSessionAsync(BookingWorld.Staff, input, Ct);
+        var result = await _world.Schedule.CreateSessionAsync(TestUsers.Staff, input, Ct);
 
         Assert.Equal(Outcome.Invalid, result.Outcome);
         Assert.Equal("The duration is 5 to 300 minutes.", result.ErrorFor(nameof(SessionInput.DurationMinutes)));
@@ -47,10 +48,16 @@ public sealed class ScheduleServiceTests : IDisposable
     [Fact]
     public async Task A_trainer_may_not_create_sessions()
     {
-        var result = await _world.Schedule.CreateSessionAsync(BookingWorld.Trainer, ValidInput(), Ct);
+        var result = await _world.Schedule.CreateSessionAsync(TestUsers.Trainer, ValidInput(), Ct);
 
         Assert.Equal(Outcome.Forbidden, result.Outcome);
     }
 
-    public void Dispose() => _world.Dispose();
+    public async ValueTask InitializeAsync() => await _world.WithLocationAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        _world.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

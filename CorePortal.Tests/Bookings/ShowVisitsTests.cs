@@ -5,6 +5,7 @@ using CorePortal.Components.Pages.Clients;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Bookings;
+using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -12,13 +13,13 @@ using MudBlazor.Services;
 namespace CorePortal.Tests.Bookings;
 
 /// <summary>Show Visits over a real SQLite file: who used each credit, newest first, paged on the server.</summary>
-public sealed class ShowVisitsTests : BunitContext
+public sealed class ShowVisitsTests : BunitContext, IAsyncLifetime
 {
-    private readonly BookingWorld _world = new();
+    private readonly StudioBuilder _world = new();
     private readonly BunitAuthorizationContext _auth;
-    private readonly Client _maya;
-    private readonly Client _leo;
-    private readonly Purchase _pack;
+    private Client _maya = null!;
+    private Client _leo = null!;
+    private Purchase _pack = null!;
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     public ShowVisitsTests()
@@ -32,10 +33,15 @@ public sealed class ShowVisitsTests : BunitContext
         _auth = AddAuthorization();
         _auth.SetAuthorized("Sam Staff");
         _auth.SetRoles(Roles.Staff);
-        _maya = _world.AddClient("Maya", "Chen");
-        _leo = _world.AddClient("Leo", "Chen");
-        _pack = _world.Sell(_maya, "20-Class Family Pack", credits: 20, sharing: true);
-        _world.Share(_pack, _leo, ShareStatus.Accepted);
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        await _world.WithLocationAsync();
+        _maya = await _world.ClientAsync("Maya", "Chen");
+        _leo = await _world.ClientAsync("Leo", "Chen");
+        _pack = await _world.SellAsync(_maya, "20-Class Family Pack", credits: 20, sharing: true);
+        await _world.ShareAsync(_pack, _leo, ShareStatus.Accepted);
     }
 
     [Fact]
@@ -87,9 +93,9 @@ public sealed class ShowVisitsTests : BunitContext
     }
 
     [Fact]
-    public void A_member_who_is_neither_owner_nor_buddy_is_told_they_may_not_see_the_visits()
+    public async Task A_member_who_is_neither_owner_nor_buddy_is_told_they_may_not_see_the_visits()
     {
-        var stranger = _world.AddClient("Tom", "Becker");
+        var stranger = await _world.ClientAsync("Tom", "Becker");
         _auth.SetAuthorized("Tom Becker");
         _auth.SetRoles(Roles.Member);
         _auth.SetClaims(new System.Security.Claims.Claim(PortalClaimsFactory.ClientIdClaim, stranger.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -101,7 +107,7 @@ public sealed class ShowVisitsTests : BunitContext
 
     private async Task BookAsync(Client client, string session, int dayOffset)
     {
-        var result = await _world.Bookings.BookAsync(BookingWorld.Staff, _world.AddSession(session, dayOffset).Id, client.Id, _pack.Id, null, Ct);
+        var result = await _world.Bookings.BookAsync(TestUsers.Staff, (await _world.SessionAsync(session, dayOffset)).Id, client.Id, _pack.Id, null, Ct);
         Assert.True(result.Succeeded, result.Message);
     }
 

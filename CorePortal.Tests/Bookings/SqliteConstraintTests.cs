@@ -1,13 +1,14 @@
 using CorePortal.Data;
 using CorePortal.Features.Bookings;
+using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Bookings;
 
 /// <summary>The database itself refuses a second live booking or a reused request key, and the service can tell which.</summary>
-public sealed class SqliteConstraintTests : IDisposable
+public sealed class SqliteConstraintTests : IAsyncLifetime
 {
-    private readonly BookingWorld _world = new();
+    private readonly StudioBuilder _world = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -15,9 +16,9 @@ public sealed class SqliteConstraintTests : IDisposable
     [InlineData(false, "RequestKey")]
     public async Task A_second_row_breaking_a_booking_unique_index_is_refused_and_recognised(bool sameClientLive, string column)
     {
-        var client = _world.AddClient("Leo", "Chen");
-        var pack = _world.Sell(client, "10-Class Pack", credits: 10);
-        var session = _world.AddSession("HIIT 45");
+        var client = await _world.ClientAsync("Leo", "Chen");
+        var pack = await _world.SellAsync(client, "10-Class Pack", credits: 10);
+        var session = await _world.SessionAsync("HIIT 45");
         await using var db = _world.Db.CreateDbContext();
         await using var tx = await db.BeginWriteAsync(Ct);
         Booking Row(string key) => new()
@@ -35,5 +36,11 @@ public sealed class SqliteConstraintTests : IDisposable
         Assert.False(SqliteConstraint.IsUnique(ex, sameClientLive ? "RequestKey" : "ActiveClientId"));
     }
 
-    public void Dispose() => _world.Dispose();
+    public async ValueTask InitializeAsync() => await _world.WithLocationAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        _world.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -1,7 +1,6 @@
 using CorePortal.Data;
 using CorePortal.Features.Clients;
 using CorePortal.Tests.Infrastructure;
-using CorePortal.Tests.Sharing;
 using Microsoft.Data.Sqlite;
 
 namespace CorePortal.Tests.Clients;
@@ -16,7 +15,8 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
 
     public async ValueTask InitializeAsync()
     {
-        var studio = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync();
+        using var builder = new StudioBuilder(_db, FixedClock.At(2026, 11, 23));
+        var studio = await builder.WithLocationAsync();
         await studio.ClientAsync("Maya", "Chen", "+1 415-555-0101", "CP100001");
         await studio.ClientAsync("Leo", "Chen", "+1 415-555-0102", "CP100002");
         await studio.ClientAsync("Daniel", "Okafor", "+44 20 7946 0958", "CP100004");
@@ -69,7 +69,8 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Counting_stops_past_a_thousand_matches_and_says_so()
     {
-        var uptown = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync("Uptown");
+        using var builder = new StudioBuilder(_db, FixedClock.At(2026, 11, 23));
+        var uptown = await builder.WithLocationAsync("Uptown");
         await uptown.ClientsNamedAsync("Mara", "Reed", 1_001);
         await uptown.ClientAsync("Marco", "Adams");
 
@@ -82,7 +83,7 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
     }
 
     private async Task<string[]> PickerNamesAsync(string text) =>
-        (await _search.OptionsAsync(Users.Staff, text, Ct)).Select(o => o.Name).ToArray();
+        (await _search.OptionsAsync(TestUsers.Staff, text, Ct)).Select(o => o.Name).ToArray();
 
     [Theory]
     [InlineData("chen", new[] { "Leo Chen", "Maya Chen" })]
@@ -113,7 +114,7 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_picker_offers_a_client_with_name_email_and_barcode()
     {
-        var maya = Assert.Single(await _search.OptionsAsync(Users.Staff, "maya c", Ct));
+        var maya = Assert.Single(await _search.OptionsAsync(TestUsers.Staff, "maya c", Ct));
 
         Assert.Equal(("Maya Chen", "CP100001"), (maya.Name, maya.Barcode));
         Assert.StartsWith("maya.chen", maya.Email, StringComparison.Ordinal);
@@ -122,11 +123,12 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_picker_lists_at_most_ten_clients_sorted_by_last_name()
     {
-        var uptown = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync("Uptown");
+        using var builder = new StudioBuilder(_db, FixedClock.At(2026, 11, 23));
+        var uptown = await builder.WithLocationAsync("Uptown");
         await uptown.ClientsNamedAsync("Mara", "Reed", 12);
         await uptown.ClientAsync("Marco", "Adams");
 
-        var found = await _search.OptionsAsync(Users.Staff, "mar", Ct);
+        var found = await _search.OptionsAsync(TestUsers.Staff, "mar", Ct);
 
         Assert.Equal(ClientSearchService.PickerSize, found.Count);
         Assert.Equal("Marco Adams", found[0].Name);
@@ -135,9 +137,9 @@ public sealed class ClientSearchServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Only_staff_search_clients_members_and_trainers_find_nobody()
     {
-        Assert.NotEmpty(await _search.OptionsAsync(Users.Manager, "chen", Ct));
-        Assert.Empty(await _search.OptionsAsync(Users.Trainer, "chen", Ct));
-        Assert.Empty(await _search.OptionsAsync(Users.As("Maya Chen", Roles.Member), "chen", Ct));
+        Assert.NotEmpty(await _search.OptionsAsync(TestUsers.Manager, "chen", Ct));
+        Assert.Empty(await _search.OptionsAsync(TestUsers.Trainer, "chen", Ct));
+        Assert.Empty(await _search.OptionsAsync(TestUsers.As("Maya Chen", Roles.Member), "chen", Ct));
     }
 
     /// <summary>Every statement the service runs, for every query kind: the Clients page and staff API read a page and then

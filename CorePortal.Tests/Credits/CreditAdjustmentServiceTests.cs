@@ -16,7 +16,7 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
     private readonly FixedClock _clock = FixedClock.At(2026, 11, 23);
     private readonly StudioBuilder _studio;
     private readonly CreditAdjustmentService _service;
-    private readonly System.Security.Claims.ClaimsPrincipal _staff = StudioBuilder.User(Roles.Staff, "Sam Staff");
+    private readonly System.Security.Claims.ClaimsPrincipal _staff = TestUsers.Staff;
     private Purchase _pack = null!;
     private Purchase _unlimited = null!;
     private Purchase _monthly = null!;
@@ -31,10 +31,10 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
     {
         await _studio.WithLocationAsync();
         var maya = await _studio.ClientAsync("Maya", "Chen");
-        _pack = await _studio.SellAsync(_studio.Package("10-Class Pack", 10), maya, Today.AddDays(-10));
+        _pack = await _studio.SellAsync(await _studio.PackageAsync("10-Class Pack", 10), maya, Today.AddDays(-10));
         await _studio.UseAsync(_pack.Periods[0], 7);
-        _unlimited = await _studio.SellAsync(_studio.Membership("Unlimited Monthly", null), maya, Today.AddDays(-5));
-        _monthly = await _studio.SellAsync(_studio.Membership("Monthly 8", 8), maya, Today.AddDays(-40));
+        _unlimited = await _studio.SellAsync(await _studio.MembershipAsync("Unlimited Monthly", null), maya, Today.AddDays(-5));
+        _monthly = await _studio.SellAsync(await _studio.MembershipAsync("Monthly 8", 8), maya, Today.AddDays(-40));
         await _studio.UseAsync(_monthly.Periods[1], 3);
     }
 
@@ -280,7 +280,7 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_trainer_is_refused_and_nothing_changes()
     {
-        var result = await _service.SaveAsync(StudioBuilder.User(Roles.Trainer), await RequestAsync(_pack, CreditAction.AddCredits, 2));
+        var result = await _service.SaveAsync(TestUsers.Trainer, await RequestAsync(_pack, CreditAction.AddCredits, 2));
 
         Assert.Equal(Outcome.Forbidden, result.Outcome);
         Assert.Equal(10, (await PeriodAsync(_pack.Periods[0].Id)).MaxCredits);

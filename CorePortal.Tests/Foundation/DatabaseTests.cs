@@ -28,8 +28,9 @@ public sealed class DatabaseTests
     public async Task The_database_refuses_a_period_used_beyond_its_max()
     {
         using var database = new TestDatabase();
-        var studio = await new StudioBuilder(database, FixedClock.At(2026, 11, 23)).WithLocationAsync();
-        var purchase = await studio.SellAsync(studio.Package("2-Class Pack", 2), await studio.ClientAsync("A", "B"), new DateOnly(2026, 11, 1));
+        using var builder = new StudioBuilder(database, FixedClock.At(2026, 11, 23));
+        var studio = await builder.WithLocationAsync();
+        var purchase = await studio.SellAsync(await studio.PackageAsync("2-Class Pack", 2), await studio.ClientAsync("A", "B"), new DateOnly(2026, 11, 1));
 
         var overdraw = () => database.WriteAsync(db => db.CreditPeriods.Where(p => p.Id == purchase.Periods[0].Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, 3)));
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Playwright;
 
 namespace CorePortal.Tests.Infrastructure;
@@ -25,9 +24,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException(_unavailable);
             return;
         }
-        App.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        App.StartServer();
-        BaseUrl = App.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        App.Listen();
+        BaseUrl = App.BaseUrl;
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

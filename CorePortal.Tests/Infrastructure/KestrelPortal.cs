@@ -4,22 +4,18 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CorePortal.Tests.Infrastructure;
 
-/// <summary>The app listening on a loopback port, for real HubConnections; Settings and the database file as PortalFactory.</summary>
+/// <summary>A PortalFactory already listening on loopback when a test gets it (as a class fixture), with hub sign-in.</summary>
 public sealed class KestrelPortal : PortalFactory, IAsyncLifetime
 {
     ValueTask IAsyncLifetime.InitializeAsync()
     {
-        Start();
+        Listen();
         return ValueTask.CompletedTask;
     }
 
-    public string BaseUrl { get; private set; } = "";
-
     public KestrelPortal Start()
     {
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        StartServer();
-        BaseUrl = ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        Listen();
         return this;
     }
 
@@ -33,12 +29,12 @@ public sealed class KestrelPortal : PortalFactory, IAsyncLifetime
         using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
         using var http = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl) };
         string? token = null;
-        var response = await PostLoginAsync(http, email, password);
+        using var response = await PostLoginAsync(http, email, password);
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
             if (!login.IsSuccessStatusCode) throw new InvalidOperationException($"Sign-in as {email} failed: {(int)login.StatusCode}");
-            token = (await login.Content.ReadFromJsonAsync<Api.TokenResponse>())!.AccessToken;
+            token = (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
         }
         var connection = new HubConnectionBuilder().WithUrl($"{BaseUrl}/hubs/balances", o =>
         {

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.RegularExpressions;
+using CorePortal.Benchmarks;
 using CorePortal.Data;
 using CorePortal.Features.Clients;
 using Microsoft.AspNetCore.Hosting;
@@ -12,8 +12,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CorePortal.Tests.Infrastructure;
 
-/// <summary>The whole app over its own temp SQLite file, seeded with the demo fixtures and a few generated clients.</summary>
-public class PortalFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The whole app over its own temp SQLite file, seeded with the demo fixtures and a few generated clients: in memory
+/// (TestServer) unless <see cref="LoopbackApp.Listen"/> puts it on Kestrel for browsers and hub clients.
+/// </summary>
+public class PortalFactory : LoopbackApp
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("coreportal-app-").FullName;
 
@@ -50,9 +53,6 @@ public class PortalFactory : WebApplicationFactory<Program>
             throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode}");
         return client;
     }
-
-    /// <summary>The antiforgery token of a static form page, for posting it as a browser would.</summary>
-    public static string AntiforgeryToken(string page) => Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
     /// <summary>The client's app login (made now, or the demo seed's), with the demo password.</summary>
     public async Task<string> CreateMemberLoginAsync(int clientId)
@@ -105,18 +105,6 @@ public class PortalFactory : WebApplicationFactory<Program>
     private static void Check(IdentityResult result)
     {
         if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
-    }
-
-    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
-    {
-        var token = AntiforgeryToken(await client.GetStringAsync("/login"));
-        return await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token,
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        }));
     }
 
     protected override void Dispose(bool disposing)

@@ -33,15 +33,6 @@ public sealed class TestDatabase : IDbContextFactory<CoreDbContext>, IDisposable
         return new CoreDbContext(options.Options, WriteGate);
     }
 
-    /// <summary>Writes a fixture by hand as the app writes: one context, through the write door, committed.</summary>
-    public async Task WriteAsync(Func<CoreDbContext, Task> write)
-    {
-        await using var db = CreateDbContext();
-        await using var tx = await db.BeginWriteAsync();
-        await write(db);
-        await tx.CommitAsync();
-    }
-
     /// <summary>The write door for synchronous fixtures (constructors); commit with <see cref="SyncWrite.Commit"/>.</summary>
     public static SyncWrite BeginWrite(CoreDbContext db) => new(db.BeginWriteAsync().GetAwaiter().GetResult());
 
@@ -59,5 +50,17 @@ public sealed class TestDatabase : IDbContextFactory<CoreDbContext>, IDisposable
     {
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } // best effort on a temp folder
+    }
+}
+
+public static class FixtureWrites
+{
+    /// <summary>Writes a fixture by hand as the app writes: one context, through the write door, committed.</summary>
+    public static async Task WriteAsync(this IDbContextFactory<CoreDbContext> factory, Func<CoreDbContext, Task> write)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        await using var tx = await db.BeginWriteAsync();
+        await write(db);
+        await tx.CommitAsync();
     }
 }

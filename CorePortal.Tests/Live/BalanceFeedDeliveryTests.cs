@@ -1,5 +1,5 @@
 using CorePortal.Features.Live;
-using CorePortal.Tests.Bookings;
+using CorePortal.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CorePortal.Tests.Live;
@@ -41,14 +41,15 @@ public sealed class BalanceFeedDeliveryTests
     [Fact]
     public async Task A_booking_returns_while_a_screen_showing_the_client_is_stuck_reloading()
     {
-        using var world = new BookingWorld();
-        var maya = world.AddClient("Maya", "Chen");
-        var pack = world.Sell(maya, "10-Class Pack", credits: 10);
-        var session = world.AddSession("HIIT 45", dayOffset: 1);
+        using var world = new StudioBuilder();
+        await world.WithLocationAsync();
+        var maya = await world.ClientAsync("Maya", "Chen");
+        var pack = await world.SellAsync(maya, "10-Class Pack", credits: 10);
+        var session = await world.SessionAsync("HIIT 45", dayOffset: 1);
         var stuck = Gate();
         using var screen = new FeedProbe(world.Feed, BalanceTopic.Client(maya.Id), _ => stuck.Task);
 
-        var booked = await world.Bookings.BookAsync(BookingWorld.Staff, session.Id, maya.Id, pack.Id, null).WaitAsync(FeedProbe.Patience);
+        var booked = await world.Bookings.BookAsync(TestUsers.Staff, session.Id, maya.Id, pack.Id, null).WaitAsync(FeedProbe.Patience);
 
         Assert.True(booked.Succeeded, booked.Message);
         Assert.Equal(9, (await screen.WaitForAsync(c => c.PurchaseId == pack.Id)).Remaining);

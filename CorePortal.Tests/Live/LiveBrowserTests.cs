@@ -2,7 +2,6 @@ using System.Globalization;
 using CorePortal.Data;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Bookings;
-using CorePortal.Tests.Browser;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,9 +39,9 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
     {
         using var scope = browser.App.Services.CreateScope();
         var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
-        var location = (await schedule.LocationsAsync(LiveWorld.Staff)).Value![^1];
+        var location = (await schedule.LocationsAsync(TestUsers.Staff)).Value![^1];
         var className = $"Live {Guid.NewGuid():N}"[..13];
-        var session = await schedule.CreateSessionAsync(LiveWorld.Staff, new SessionInput
+        var session = await schedule.CreateSessionAsync(TestUsers.Staff, new SessionInput
         {
             Name = className, LocationId = location.Id, Trainer = "Taylor Trainer", Date = DateTime.Today, StartTime = TimeSpan.FromHours(23), Capacity = 10,
         });
@@ -52,12 +51,12 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         await Expect(card).ToContainTextAsync("Nobody booked yet.");
 
         var (clientId, source) = await LimitedSourceAsync(scope.ServiceProvider, session.Value);
-        var booked = await scope.ServiceProvider.GetRequiredService<BookingService>().BookAsync(LiveWorld.Staff, session.Value, clientId, source.PurchaseId, null);
+        var booked = await scope.ServiceProvider.GetRequiredService<BookingService>().BookAsync(TestUsers.Staff, session.Value, clientId, source.PurchaseId, null);
         var left = card.GetByTestId("credits-left");
         await Expect(left).ToHaveTextAsync(booked.Value!.Remaining!.Value.ToString(CultureInfo.InvariantCulture));
 
         var version = await PeriodVersionAsync(scope.ServiceProvider, booked.Value.PeriodId);
-        var added = await scope.ServiceProvider.GetRequiredService<CreditAdjustmentService>().SaveAsync(LiveWorld.Staff,
+        var added = await scope.ServiceProvider.GetRequiredService<CreditAdjustmentService>().SaveAsync(TestUsers.Staff,
             new CreditAdjustment(source.PurchaseId, [new PeriodVersion(booked.Value.PeriodId, version)], CreditAction.AddCredits, 2));
         Assert.True(added.Succeeded, added.Message);
         await Expect(left).ToHaveTextAsync((booked.Value.Remaining.Value + 2).ToString(CultureInfo.InvariantCulture));
@@ -72,7 +71,7 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
         var (downtownId, mayaId, packId) = await MayaFamilyPackAsync();
         var day = DateTime.Today.AddDays(22);
-        async Task<int> NewSessionAsync(string name) => (await schedule.CreateSessionAsync(LiveWorld.Staff, new SessionInput
+        async Task<int> NewSessionAsync(string name) => (await schedule.CreateSessionAsync(TestUsers.Staff, new SessionInput
         {
             Name = name, LocationId = downtownId, Trainer = "Jordan Lee", Date = day, StartTime = TimeSpan.FromHours(18), Capacity = 10,
         })).Value;
@@ -88,7 +87,7 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         await Expect(source).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"· \d+ left"));
         var left = Number(System.Text.RegularExpressions.Regex.Match(await source.InputValueAsync(), @"· (\d+) left").Groups[1].Value);
 
-        var booked = await scope.ServiceProvider.GetRequiredService<BookingService>().BookAsync(LiveWorld.Staff, otherSession, mayaId, packId, null);
+        var booked = await scope.ServiceProvider.GetRequiredService<BookingService>().BookAsync(TestUsers.Staff, otherSession, mayaId, packId, null);
         Assert.True(booked.Succeeded, booked.Message);
 
         await Expect(source).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"· {left - 1} left"));
@@ -108,15 +107,15 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
     {
         using var scope = browser.App.Services.CreateScope();
         var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
-        var location = (await schedule.LocationsAsync(LiveWorld.Staff)).Value![0];
+        var location = (await schedule.LocationsAsync(TestUsers.Staff)).Value![0];
         var className = $"Back {Guid.NewGuid():N}"[..13];
-        var session = await schedule.CreateSessionAsync(LiveWorld.Staff, new SessionInput
+        var session = await schedule.CreateSessionAsync(TestUsers.Staff, new SessionInput
         {
             Name = className, LocationId = location.Id, Trainer = "Taylor Trainer", Date = DateTime.Today, StartTime = TimeSpan.FromHours(23), Capacity = 10,
         });
         var (clientId, source) = await LimitedSourceAsync(scope.ServiceProvider, session.Value);
         var bookings = scope.ServiceProvider.GetRequiredService<BookingService>();
-        var booked = await bookings.BookAsync(LiveWorld.Staff, session.Value, clientId, source.PurchaseId, null);
+        var booked = await bookings.BookAsync(TestUsers.Staff, session.Value, clientId, source.PurchaseId, null);
         var page = await browser.SignedInPageAsync(DemoUsers.Staff, $"/live?location={location.Id}");
         var attendee = page.GetByTestId("live-session").Filter(new() { HasText = className }).GetByTestId("live-attendee");
         await Expect(attendee).ToContainTextAsync("Booked");
@@ -128,7 +127,7 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         await ReconnectStateAsync(page, "show");
         await Expect(indicator).ToHaveTextAsync("Reconnecting…");
         // Attendance moves no credits, so nothing is published: only the reload after reconnecting can show it.
-        Assert.True((await bookings.MarkAttendedAsync(LiveWorld.Staff, booked.Value!.BookingId)).Succeeded);
+        Assert.True((await bookings.MarkAttendedAsync(TestUsers.Staff, booked.Value!.BookingId)).Succeeded);
         await ReconnectStateAsync(page, "hide");
 
         await Expect(indicator).ToHaveTextAsync("Live");
@@ -168,7 +167,7 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         var bookings = services.GetRequiredService<BookingService>();
         foreach (var clientId in owners)
         {
-            var sources = (await bookings.CreditSourcesAsync(LiveWorld.Staff, clientId, sessionId)).Value ?? [];
+            var sources = (await bookings.CreditSourcesAsync(TestUsers.Staff, clientId, sessionId)).Value ?? [];
             if (sources.FirstOrDefault(s => s is { IsShared: false, Remaining: not null }) is { } source) return (clientId, source);
         }
         throw new InvalidOperationException("No client has limited credits for today.");

@@ -5,7 +5,6 @@ using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Bookings;
 using CorePortal.Features.Credits;
-using CorePortal.Tests.Bookings;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,11 +12,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CorePortal.Tests.Live;
 
 /// <summary>Components that listen to the feed: they update from it while shown and stop listening once disposed.</summary>
-public sealed class LiveComponentTests : PortalComponentTest
+public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
 {
-    private readonly BookingWorld _world = new();
-    private readonly Client _maya;
-    private readonly Purchase _pack;
+    private readonly StudioBuilder _world = new();
+    private Client _maya = null!;
+    private Purchase _pack = null!;
 
     public LiveComponentTests()
     {
@@ -30,18 +29,23 @@ public sealed class LiveComponentTests : PortalComponentTest
         var auth = AddAuthorization();
         auth.SetAuthorized("Taylor Trainer");
         auth.SetRoles(Roles.Trainer);
-        _maya = _world.AddClient("Maya", "Chen");
-        _pack = _world.Sell(_maya, "10-Class Pack", credits: 10);
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        await _world.WithLocationAsync();
+        _maya = await _world.ClientAsync("Maya", "Chen");
+        _pack = await _world.SellAsync(_maya, "10-Class Pack", credits: 10);
     }
 
     [Fact]
     public async Task The_Live_page_shows_a_booking_made_elsewhere_with_the_credits_left()
     {
-        var session = _world.AddSession("HIIT 45", dayOffset: 0);
+        var session = await _world.SessionAsync("HIIT 45", dayOffset: 0);
         var cut = Render<LivePage>();
         cut.WaitForAssertion(() => Assert.Contains("Nobody booked yet.", cut.Markup, StringComparison.Ordinal));
 
-        await _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, _maya.Id, _pack.Id, null);
+        await _world.Bookings.BookAsync(TestUsers.Staff, session.Id, _maya.Id, _pack.Id, null);
 
         cut.WaitForAssertion(() =>
         {
@@ -55,13 +59,13 @@ public sealed class LiveComponentTests : PortalComponentTest
     [Fact]
     public async Task A_disposed_Live_page_stops_listening_to_the_feed()
     {
-        var session = _world.AddSession("HIIT 45", dayOffset: 0);
+        var session = await _world.SessionAsync("HIIT 45", dayOffset: 0);
         var before = _world.Feed.SubscriberCount;
         var cut = Render<LivePage>();
         cut.WaitForAssertion(() => Assert.Equal(before + 1, _world.Feed.SubscriberCount));
 
         await DisposeComponentsAsync();
-        await _world.Bookings.BookAsync(BookingWorld.Staff, session.Id, _maya.Id, _pack.Id, null);
+        await _world.Bookings.BookAsync(TestUsers.Staff, session.Id, _maya.Id, _pack.Id, null);
 
         Assert.Equal(before, _world.Feed.SubscriberCount);
     }

@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
-using static CorePortal.Tests.Live.LiveWorld;
 
 namespace CorePortal.Tests.Live;
 
@@ -20,7 +19,8 @@ public sealed class TwoServerTests(RedisServerFixture redis, BrowserFixture brow
     {
         await using var a = StartA();
         await using var b = StartB(a);
-        var target = await BookableAsync(a.Services);
+        using var studio = await new StudioBuilder(a.Services).AtFirstLocationAsync();
+        var target = await studio.BookableAsync();
         await using var hubOnB = await b.HubAsync(DemoUsers.Staff);
         var hubEvents = new Received(hubOnB);
         await hubOnB.InvokeAsync("JoinClient", target.ClientId);
@@ -29,10 +29,10 @@ public sealed class TwoServerTests(RedisServerFixture redis, BrowserFixture brow
         using (subscriptionOnA)
         using (subscriptionOnB)
         {
-            var first = await BookAsync(a.Services, target);
+            var first = await studio.BookAsync(target);
             var firstEvent = await hubEvents.WaitForAsync(e => e.PeriodId == first.PeriodId);
             // A second change from the same pool arrives after the first everywhere: by then a duplicate would have too.
-            var second = await BookAsync(a.Services, await BookableAsync(a.Services));
+            var second = await studio.BookAsync(await studio.NextClassAsync(target));
             bool IsSecond(BalanceChanged e) => e.PeriodId == second.PeriodId && e.Used == firstEvent.Used + 1;
             await hubEvents.WaitForAsync(IsSecond);
             await feedOnB.WaitForAsync(IsSecond);
@@ -60,7 +60,7 @@ public sealed class TwoServerTests(RedisServerFixture redis, BrowserFixture brow
         var before = (await cell.InnerTextAsync()).Split(" / ");
 
         using var scope = a.Services.CreateScope();
-        var saved = await scope.ServiceProvider.GetRequiredService<CreditAdjustmentService>().SaveAsync(LiveWorld.Staff,
+        var saved = await scope.ServiceProvider.GetRequiredService<CreditAdjustmentService>().SaveAsync(TestUsers.Staff,
             new CreditAdjustment(purchaseId, [new PeriodVersion(periodId, version)], CreditAction.AddCredits, 4));
         Assert.True(saved.Succeeded, saved.Message);
 

@@ -1,49 +1,47 @@
 using CorePortal.Data;
 using CorePortal.Features.Credits;
-using CorePortal.Features.Notifications;
 using CorePortal.Features.Reports;
 using CorePortal.Features.Sales;
-using CorePortal.Tests.Bookings;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Tests.Reports;
 
 /// <summary>Usage reads the per-day totals the database keeps beside the ledger: every writer must keep them right.</summary>
-public sealed class LedgerDayTotalsTests : IDisposable
+public sealed class LedgerDayTotalsTests : IAsyncLifetime
 {
-    private readonly BookingWorld _world = new();
-    private readonly System.Security.Claims.ClaimsPrincipal _manager = StudioBuilder.User(Roles.Manager, "Mia Manager");
+    private readonly StudioBuilder _world = new();
+    private readonly System.Security.Claims.ClaimsPrincipal _manager = TestUsers.Manager;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Each_kind_of_write_shows_in_its_weeks_usage_and_the_day_totals_stay_equal_to_the_ledger()
     {
-        var maya = _world.AddClient("Maya", "Chen");
-        var sales = new SaleService(_world.Db, _world.Feed, new OutboxSignal(), _world.Clock);
-        var adjustments = new CreditAdjustmentService(_world.Db, _world.Feed, new OutboxSignal(), _world.Clock);
+        var maya = await _world.ClientAsync("Maya", "Chen");
+        var sales = _world.Sales;
+        var adjustments = _world.Adjustments;
 
-        var sale = await sales.CheckoutAsync(BookingWorld.Staff, new SaleRequest(await PackAsync(), maya.Id, []), ct: Ct);
+        var sale = await sales.CheckoutAsync(TestUsers.Staff, new SaleRequest(await _world.PackageAsync("10-Class Pack", 10), maya.Id, []), ct: Ct);
         var purchaseId = sale.Value!.PurchaseId;
         await ExpectUsageAsync(granted: 10, used: 0, refunded: 0, adjusted: 0);
 
-        var booking = await _world.Bookings.BookAsync(BookingWorld.Staff, _world.AddSession("HIIT 45").Id, maya.Id, purchaseId, null, Ct);
+        var booking = await _world.Bookings.BookAsync(TestUsers.Staff, (await _world.SessionAsync("HIIT 45")).Id, maya.Id, purchaseId, null, Ct);
         await ExpectUsageAsync(granted: 10, used: 1, refunded: 0, adjusted: 0);
 
-        Assert.True((await _world.Bookings.CancelAsync(BookingWorld.Staff, booking.Value!.BookingId, Ct)).Succeeded);
+        Assert.True((await _world.Bookings.CancelAsync(TestUsers.Staff, booking.Value!.BookingId, Ct)).Succeeded);
         await ExpectUsageAsync(granted: 10, used: 1, refunded: 1, adjusted: 0);
 
-        Assert.True((await adjustments.SaveAsync(BookingWorld.Staff, await AdjustmentAsync(purchaseId, CreditAction.AddCredits, 3), Ct)).Succeeded);
+        Assert.True((await adjustments.SaveAsync(TestUsers.Staff, await AdjustmentAsync(purchaseId, CreditAction.AddCredits, 3), Ct)).Succeeded);
         await ExpectUsageAsync(granted: 10, used: 1, refunded: 1, adjusted: 3);
 
-        Assert.True((await adjustments.SaveAsync(BookingWorld.Staff, await AdjustmentAsync(purchaseId, CreditAction.DeductCredits, 1), Ct)).Succeeded);
+        Assert.True((await adjustments.SaveAsync(TestUsers.Staff, await AdjustmentAsync(purchaseId, CreditAction.DeductCredits, 1), Ct)).Succeeded);
         await ExpectUsageAsync(granted: 10, used: 1, refunded: 1, adjusted: 2);
     }
 
     [Fact]
     public async Task The_audit_reports_a_day_whose_total_was_changed_without_a_ledger_row()
     {
-        _world.Sell(_world.AddClient("Grace", "O'Neill"), "10-Class Pack", credits: 10);
+        await _world.SellAsync(await _world.ClientAsync("Grace", "O'Neill"), "10-Class Pack", credits: 10, startsOn: _world.Today);
         await using var db = _world.Db.CreateDbContext();
         Assert.Empty(await LedgerAudit.FindDayTotalDisagreementsAsync(db, Ct));
 
@@ -57,21 +55,10 @@ public sealed class LedgerDayTotalsTests : IDisposable
     private async Task ExpectUsageAsync(int granted, int used, int refunded, int adjusted)
     {
         var reports = new ReportsService(_world.Db, _world.Clock);
-        var week = (await reports.UsageAsync(_manager, new ReportRange(BookingWorld.Today, BookingWorld.Today.AddDays(6)), Ct)).Value!;
-        Assert.Equal([new UsageWeek(BookingWorld.Today, granted, used, refunded, adjusted, 0)], week);
+        var week = (await reports.UsageAsync(_manager, new ReportRange(_world.Today, _world.Today.AddDays(6)), Ct)).Value!;
+        Assert.Equal([new UsageWeek(_world.Today, granted, used, refunded, adjusted, 0)], week);
         await using var db = _world.Db.CreateDbContext();
         Assert.Empty(await LedgerAudit.FindDayTotalDisagreementsAsync(db, Ct));
-    }
-
-    private async Task<int> PackAsync()
-    {
-        await using var db = _world.Db.CreateDbContext();
-        await using var tx = await db.BeginWriteAsync(Ct);
-        var item = new CatalogItem { Kind = CatalogKind.Package, Name = "10-Class Pack", PriceCents = 10_000, LocationId = _world.Location.Id, CreditsPerPeriod = 10, ValidityDays = 90 };
-        db.CatalogItems.Add(item);
-        await db.SaveChangesAsync(Ct);
-        await tx.CommitAsync(Ct);
-        return item.Id;
     }
 
     private async Task<CreditAdjustment> AdjustmentAsync(int purchaseId, CreditAction action, int amount)
@@ -81,5 +68,11 @@ public sealed class LedgerDayTotalsTests : IDisposable
         return new CreditAdjustment(purchaseId, [new PeriodVersion(period.Id, period.Version)], action, amount, Note: "Test");
     }
 
-    public void Dispose() => _world.Dispose();
+    public async ValueTask InitializeAsync() => await _world.WithLocationAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        _world.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

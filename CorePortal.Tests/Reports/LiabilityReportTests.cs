@@ -9,12 +9,12 @@ namespace CorePortal.Tests.Reports;
 
 public sealed class LiabilityReportTests : ReportComponentTest
 {
-    // 12 unlimited memberships sold on 23 Nov, starting 1..12 Nov: the one starting 1 Nov ends first (31 Jan 2027, 70 days left).
+    // 12 unlimited memberships sold on 1..12 Nov (a sale starts the day it is made): the one starting 1 Nov ends first (31 Jan 2027, 70 days left).
     public override async ValueTask InitializeAsync()
     {
-        var studio = new StudioBuilder(Database, Clock);
+        using var studio = new StudioBuilder(Database, Clock);
         await studio.WithLocationAsync();
-        var unlimited = studio.Membership("Unlimited Monthly", null);
+        var unlimited = await studio.MembershipAsync("Unlimited Monthly", null);
         for (var i = 1; i <= 12; i++)
             await studio.SellAsync(unlimited, await studio.ClientAsync($"Member{i:00}", "Stone"), new DateOnly(2026, 11, i));
     }
@@ -39,14 +39,15 @@ public sealed class LiabilityReportTests : ReportComponentTest
     public async Task The_service_reads_only_the_page_asked_for_and_counts_them_all()
     {
         var reports = Services.GetRequiredService<ReportsService>();
-        var manager = StudioBuilder.User(Roles.Manager);
+        var manager = TestUsers.Manager;
 
         var second = (await reports.UnlimitedPageAsync(manager, ReportsFixture.Today, skip: 10, take: 10)).Value!;
         Assert.Equal(["Member11 Stone", "Member12 Stone"], second.Rows.Select(r => r.Owner));
         Assert.Equal(12, second.Total);
         var pastTheEnd = (await reports.UnlimitedPageAsync(manager, ReportsFixture.Today, skip: 20, take: 10)).Value!;
         Assert.Equal((0, 12), (pastTheEnd.Rows.Count, pastTheEnd.Total));
-        // Before any of them was sold there were none.
-        Assert.Equal(0, (await reports.UnlimitedPageAsync(manager, new DateOnly(2026, 11, 22), 0, 10)).Value!.Total);
+        // Before any of them was sold there were none; at the end of 5 Nov, the five sold by then.
+        Assert.Equal(0, (await reports.UnlimitedPageAsync(manager, new DateOnly(2026, 10, 31), 0, 10)).Value!.Total);
+        Assert.Equal(5, (await reports.UnlimitedPageAsync(manager, new DateOnly(2026, 11, 5), 0, 10)).Value!.Total);
     }
 }

@@ -15,16 +15,25 @@ public sealed class LiabilitySnapshotTests : IAsyncLifetime, IDisposable
     private readonly TestDatabase _db = new();
     private readonly FixedClock _clock = FixedClock.At(2026, 11, 23);
     private readonly ReportsService _reports;
-    private readonly System.Security.Claims.ClaimsPrincipal _manager = StudioBuilder.User(Roles.Manager, "Mia Manager");
+    private readonly System.Security.Claims.ClaimsPrincipal _manager = TestUsers.Manager;
+    private readonly StudioBuilder _studio;
     private Purchase _pack = null!, _monthly = null!;
 
-    public LiabilitySnapshotTests() => _reports = new ReportsService(_db, _clock);
+    public LiabilitySnapshotTests()
+    {
+        _reports = new ReportsService(_db, _clock);
+        _studio = new StudioBuilder(_db, _clock);
+    }
 
-    public async ValueTask InitializeAsync() => (_pack, _monthly) = await ReportsFixture.BuildAsync(_db, _clock);
+    public async ValueTask InitializeAsync() => (_pack, _monthly) = await ReportsFixture.BuildAsync(_studio);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _studio.Dispose();
+        _db.Dispose();
+    }
 
     [Fact]
     public async Task A_past_day_is_kept_once_read_again_from_the_snapshot_and_worked_out_again_if_a_row_is_dated_into_it()
@@ -37,7 +46,7 @@ public sealed class LiabilitySnapshotTests : IAsyncLifetime, IDisposable
 
         // A use dated 15 Nov written after the snapshot (a clock set back): the kept figures no longer hold. Pack 7 − 1 = 6.
         _clock.Now = new DateTimeOffset(2026, 11, 15, 18, 0, 0, TimeSpan.Zero);
-        await new StudioBuilder(_db, _clock).UseAsync(_pack.Periods[0], 1);
+        await _studio.UseAsync(_pack.Periods[0], 1);
         _clock.Now = FixedClock.At(2026, 11, 23).Now;
         Assert.Equal([("10-Class Pack", 1, 6, 6000L), ("Monthly 8", 1, 14, 5833L)], Figures((await _reports.LiabilityAsync(_manager, midMonth)).Value!));
     }
@@ -50,16 +59,12 @@ public sealed class LiabilitySnapshotTests : IAsyncLifetime, IDisposable
         Assert.Equal([new DateOnly(2026, 11, 22), ReportsFixture.Today], await KeptDaysAsync());
 
         _clock.Now = _clock.Now.AddHours(1);
-        var studio = new StudioBuilder(_db, _clock);
-        await studio.WithLocationAsync("Downtown Studio");
-        await studio.UseAsync(_pack.Periods[0], 2);
-        await ReportsFixture.RefundAsync(_db, _pack.Periods[0].Id, _clock);
-        await studio.UseAsync(_monthly.Periods[1], 1);
-        var ava = await studio.ClientAsync("Ava", "Stone");
-        var pack = await _db.CreateDbContext().CatalogItems.SingleAsync(i => i.Name == "10-Class Pack");
-        await studio.SellAsync(pack, ava, ReportsFixture.Today);
+        var used = await _studio.UseAsync(_pack.Periods[0], 2);
+        Assert.True((await _studio.Bookings.CancelAsync(TestUsers.Staff, used[0])).Succeeded);
+        await _studio.UseAsync(_monthly.Periods[1], 1);
+        await _studio.SellAsync(_pack.CatalogItemId, await _studio.ClientAsync("Eve", "Stone"));
 
-        // Pack 10 − 2 + 1 = 9, plus Ava's new pack's 10: 2 purchases, 19 credits, $190.00. Monthly 8: 5 + 7 = 12 → $50.00.
+        // Pack 10 − 2 + 1 = 9, plus Eve's new pack's 10: 2 purchases, 19 credits, $190.00. Monthly 8: 5 + 7 = 12 → $50.00.
         var today = (await _reports.LiabilityAsync(_manager, ReportsFixture.Today)).Value!;
         Assert.Equal([("10-Class Pack", 2, 19, 19000L), ("Monthly 8", 1, 12, 5000L)], Figures(today));
         // Yesterday still reads as it stood: the same as this morning.
@@ -78,7 +83,7 @@ public sealed class LiabilitySnapshotTests : IAsyncLifetime, IDisposable
 
         // Late on 9 Dec, after that snapshot, one more credit of the second period is used.
         _clock.Now = new DateTimeOffset(2026, 12, 9, 20, 0, 0, TimeSpan.Zero);
-        await new StudioBuilder(_db, _clock).UseAsync(_monthly.Periods[1], 1);
+        await _studio.UseAsync(_monthly.Periods[1], 1);
 
         // 10 Dec: the second period ended, only the third's 7 remain → $29.17; and 9 Dec counts the late use: 5 + 7 = 12 → $50.00.
         _clock.Now = new DateTimeOffset(2026, 12, 10, 10, 0, 0, TimeSpan.Zero);

@@ -17,11 +17,15 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     private readonly TestDatabase _db = new();
     private readonly FixedClock _clock = FixedClock.At(2026, 11, 23);
     private readonly ReportsService _reports;
-    private readonly System.Security.Claims.ClaimsPrincipal _manager = StudioBuilder.User(Roles.Manager, "Mia Manager");
+    private readonly System.Security.Claims.ClaimsPrincipal _manager = TestUsers.Manager;
 
     public ReportsServiceTests() => _reports = new ReportsService(_db, _clock);
 
-    public async ValueTask InitializeAsync() => await ReportsFixture.BuildAsync(_db, _clock);
+    public async ValueTask InitializeAsync()
+    {
+        using var studio = new StudioBuilder(_db, _clock);
+        await ReportsFixture.BuildAsync(studio);
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
@@ -48,9 +52,10 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
         var midMonth = (await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 15))).Value!;
         Assert.Equal([("10-Class Pack", 7, 7000L), ("Monthly 8", 14, 5833L)], midMonth.Select(r => (r.Item, r.Remaining, r.ValueCents)));
 
-        // End of 5 Nov: Monthly 8 was not sold yet.
+        // End of 5 Nov: Monthly 8 (sold 10 Oct) had all 24 credits left → $100.00. End of 9 Oct: nothing was sold yet.
         var early = (await _reports.LiabilityAsync(_manager, new DateOnly(2026, 11, 5))).Value!;
-        Assert.Equal([("10-Class Pack", 7, 7000L)], early.Select(r => (r.Item, r.Remaining, r.ValueCents)));
+        Assert.Equal([("10-Class Pack", 7, 7000L), ("Monthly 8", 24, 10000L)], early.Select(r => (r.Item, r.Remaining, r.ValueCents)));
+        Assert.Empty((await _reports.LiabilityAsync(_manager, new DateOnly(2026, 10, 9))).Value!);
     }
 
     [Fact]
@@ -88,11 +93,12 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     {
         var weeks = (await _reports.UsageAsync(_manager, November)).Value!;
 
-        // Week of 2 Nov: the pack's 10 granted, 3 used. Week of 9 Nov: Monthly 8's 24 granted, 2 used, and its first period's
-        // 8 unused credits expired on 9 Nov. Week of 16 Nov: +2 −1 adjusted, 1 refunded (Unlimited's grant moves no credits).
+        // Week of 2 Nov: the pack's 10 granted, 3 used. Week of 9 Nov: 2 used, and Monthly 8's first period's 8 unused credits
+        // expired on 9 Nov (its 24 were granted on 10 Oct, before the range). Week of 16 Nov: +2 −1 adjusted, 1 refunded
+        // (Unlimited's grant moves no credits).
         Assert.Equal(
             [new UsageWeek(new DateOnly(2026, 11, 2), 10, 3, 0, 0, 0),
-             new UsageWeek(new DateOnly(2026, 11, 9), 24, 2, 0, 0, 8),
+             new UsageWeek(new DateOnly(2026, 11, 9), 0, 2, 0, 0, 8),
              new UsageWeek(new DateOnly(2026, 11, 16), 0, 0, 1, 1, 0)],
             weeks);
     }
@@ -126,9 +132,10 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     {
         var sharing = (await _reports.SharingAsync(_manager, November)).Value!;
 
-        // One shared pack; Leo accepted; two live visits (Leo's and Maya's; Maya's cancelled one does not count), one by Leo.
-        Assert.Equal(new SharingSummary(1, 1, 2, 1, 1, 1), sharing);
-        Assert.Equal(0.5, sharing.OthersShare);
+        // One shared pack; Leo accepted; four live visits (Maya's Pilates, Leo's Spin and his two Monthly 8 classes; Maya's
+        // cancelled Yoga does not count), one by someone other than the owner (Leo's Spin from Maya's pack); Ava pending, Noah declined.
+        Assert.Equal(new SharingSummary(1, 1, 4, 1, 1, 1), sharing);
+        Assert.Equal(0.25, sharing.OthersShare);
     }
 
     [Theory]
@@ -137,7 +144,7 @@ public sealed class ReportsServiceTests : IAsyncLifetime, IDisposable
     [InlineData(Roles.Member)]
     public async Task Reports_answer_Forbidden_to_anyone_but_managers(string role)
     {
-        var user = StudioBuilder.User(role);
+        var user = TestUsers.As("Someone", role);
         ServiceResult[] answers =
         [
             await _reports.LiabilityAsync(user, Today), await _reports.UnlimitedPageAsync(user, Today, 0, 10), await _reports.UsageAsync(user, November),

@@ -44,7 +44,7 @@ public sealed partial class SharingHttpTests(PortalFactory app) : IClassFixture<
             amara = await db.Clients.Where(c => c.Barcode == "CP100010").Select(c => c.Id).SingleAsync();
             lucas = await db.Clients.Where(c => c.Barcode == "CP100011").Select(c => c.Id).SingleAsync();
             familyPack = await db.CatalogItems.Where(i => i.Name == "20-Class Family Pack").Select(i => i.Id).SingleAsync();
-            var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(Users.Staff, new SaleRequest(familyPack, amara, [lucas]));
+            var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(TestUsers.Staff, new SaleRequest(familyPack, amara, [lucas]));
             Assert.True(sale.Succeeded, sale.Message);
         }
 

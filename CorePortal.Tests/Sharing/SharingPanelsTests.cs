@@ -11,12 +11,13 @@ using CorePortal.Features.Sharing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using CorePortal.Tests.Infrastructure;
 
 namespace CorePortal.Tests.Sharing;
 
-public sealed class SharingPanelsTests : BunitContext
+public sealed class SharingPanelsTests : BunitContext, IAsyncLifetime
 {
-    private readonly SharingStudio _studio = new();
+    private readonly StudioBuilder _studio = new();
     private readonly BunitAuthorizationContext _auth;
 
     public SharingPanelsTests()
@@ -46,7 +47,7 @@ public sealed class SharingPanelsTests : BunitContext
     [Fact]
     public async Task Staff_accept_a_pending_client_on_their_behalf_and_the_panel_shows_them_accepted()
     {
-        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
         SignIn("Sam Staff", Roles.Staff, Policies.Staff, Policies.StudioTeam);
         var panel = Render<AuthorizedUsersPanel>(p => p.Add(x => x.PurchaseId, purchaseId));
 
@@ -61,7 +62,7 @@ public sealed class SharingPanelsTests : BunitContext
     [Fact]
     public async Task A_trainer_sees_the_authorized_users_but_no_buttons_to_change_them()
     {
-        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
         SignIn("Tia Trainer", Roles.Trainer, Policies.StudioTeam);
         var panel = Render<AuthorizedUsersPanel>(p => p.Add(x => x.PurchaseId, purchaseId));
 
@@ -74,7 +75,7 @@ public sealed class SharingPanelsTests : BunitContext
     [Fact]
     public async Task A_manager_is_offered_to_turn_sharing_on_for_a_purchase_sold_without_it()
     {
-        var purchaseId = await _studio.SellAsync(_studio.TenPackId, "Maya Chen");
+        var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.TenPack], "Maya Chen");
         SignIn("Mia Manager", Roles.Manager, Policies.Manager, Policies.Staff, Policies.StudioTeam);
         var panel = Render<AuthorizedUsersPanel>(p => p.Add(x => x.PurchaseId, purchaseId));
 
@@ -85,7 +86,7 @@ public sealed class SharingPanelsTests : BunitContext
     [Fact]
     public async Task Shared_with_me_shows_the_owner_status_and_the_pools_balance()
     {
-        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
         SignIn("Sam Staff", Roles.Staff, Policies.Staff, Policies.StudioTeam);
         var panel = Render<SharedWithMePanel>(p => p.Add(x => x.ClientId, _studio["Leo Chen"]));
 
@@ -102,7 +103,7 @@ public sealed class SharingPanelsTests : BunitContext
     [Fact]
     public async Task The_notification_feed_shows_what_the_push_said()
     {
-        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
         await new FeedPushSender(_studio.Db, _studio.Clock).SendAsync(_studio["Leo Chen"], "Maya Chen has shared 20-Class Family Pack with you for use at Downtown Studio.", null, default);
         SignIn("Sam Staff", Roles.Staff, Policies.Staff, Policies.StudioTeam);
         var panel = Render<NotificationFeedPanel>(p => p.Add(x => x.ClientId, _studio["Leo Chen"]));
@@ -110,6 +111,8 @@ public sealed class SharingPanelsTests : BunitContext
         panel.WaitForAssertion(() => Assert.Contains("Maya Chen has shared 20-Class Family Pack with you for use at Downtown Studio.",
             panel.Find("[data-testid=notification]").TextContent, StringComparison.Ordinal));
     }
+
+    public async ValueTask InitializeAsync() => await FamilyStudio.BuildAsync(_studio);
 
     protected override async ValueTask DisposeAsyncCore()
     {

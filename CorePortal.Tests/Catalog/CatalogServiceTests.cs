@@ -2,24 +2,25 @@ using CorePortal.Data;
 using CorePortal.Features.Catalog;
 using CorePortal.Features.Common;
 using Microsoft.EntityFrameworkCore;
+using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Catalog;
 
-public sealed class CatalogServiceTests : IDisposable
+public sealed class CatalogServiceTests : IAsyncLifetime
 {
-    private readonly SharingStudio _studio = new();
+    private readonly StudioBuilder _studio = new();
     private CatalogService Catalog => new(_studio.Db);
 
     private CatalogItemInput NewPackage(bool allowSharing = false, string? limit = null) => new()
     {
-        Kind = CatalogKind.Package, Name = "5-Class Duo", Price = 99.50m, LocationId = _studio.DowntownId, CreditsPerPeriod = 5,
+        Kind = CatalogKind.Package, Name = "5-Class Duo", Price = 99.50m, LocationId = _studio.Location.Id, CreditsPerPeriod = 5,
         ValidityDays = 60, AllowSharing = allowSharing, SharingLimit = limit,
     };
 
     [Fact]
     public async Task A_manager_adds_a_package_with_sharing_and_it_is_sold_with_those_terms()
     {
-        var saved = await Catalog.SaveAsync(Users.Manager, NewPackage(allowSharing: true, limit: "2"));
+        var saved = await Catalog.SaveAsync(TestUsers.Manager, NewPackage(allowSharing: true, limit: "2"));
 
         Assert.True(saved.Succeeded, saved.Message);
         var listed = Assert.Single(await Catalog.ListAsync(CatalogKind.Package), i => i.Name == "5-Class Duo");
@@ -34,7 +35,7 @@ public sealed class CatalogServiceTests : IDisposable
     [InlineData("2.5")]
     public async Task A_sharing_limit_that_is_not_a_whole_number_from_1_to_99_is_refused_and_nothing_is_saved(string limit)
     {
-        var saved = await Catalog.SaveAsync(Users.Manager, NewPackage(allowSharing: true, limit: limit));
+        var saved = await Catalog.SaveAsync(TestUsers.Manager, NewPackage(allowSharing: true, limit: limit));
 
         Assert.Equal(Outcome.Invalid, saved.Outcome);
         Assert.Contains("whole number from 1 to 99", saved.ErrorFor("SharingLimit"), StringComparison.Ordinal);
@@ -45,7 +46,7 @@ public sealed class CatalogServiceTests : IDisposable
     [Fact]
     public async Task With_sharing_off_the_limit_is_ignored_and_stored_empty()
     {
-        var saved = await Catalog.SaveAsync(Users.Manager, NewPackage(allowSharing: false, limit: "abc"));
+        var saved = await Catalog.SaveAsync(TestUsers.Manager, NewPackage(allowSharing: false, limit: "abc"));
         Assert.True(saved.Succeeded);
         Assert.Null((await Catalog.GetForEditAsync(saved.Value))!.SharingLimit);
     }
@@ -53,7 +54,7 @@ public sealed class CatalogServiceTests : IDisposable
     [Fact]
     public async Task Missing_terms_get_a_message_per_field()
     {
-        var saved = await Catalog.SaveAsync(Users.Admin, new CatalogItemInput { Kind = CatalogKind.Membership, PeriodCount = 0 });
+        var saved = await Catalog.SaveAsync(TestUsers.Admin, new CatalogItemInput { Kind = CatalogKind.Membership, PeriodCount = 0 });
         Assert.Equal("Enter a name.", saved.ErrorFor("Name"));
         Assert.Equal("Enter a price from 0 to 100,000.", saved.ErrorFor("Price"));
         Assert.Equal("Choose a location.", saved.ErrorFor("LocationId"));
@@ -63,8 +64,8 @@ public sealed class CatalogServiceTests : IDisposable
     [Fact]
     public async Task Staff_and_Trainer_cannot_write_the_catalog()
     {
-        Assert.Equal(Outcome.Forbidden, (await Catalog.SaveAsync(Users.Staff, NewPackage())).Outcome);
-        Assert.Equal(Outcome.Forbidden, (await Catalog.SaveAsync(Users.Trainer, NewPackage())).Outcome);
+        Assert.Equal(Outcome.Forbidden, (await Catalog.SaveAsync(TestUsers.Staff, NewPackage())).Outcome);
+        Assert.Equal(Outcome.Forbidden, (await Catalog.SaveAsync(TestUsers.Trainer, NewPackage())).Outcome);
         await using var db = _studio.Db.CreateDbContext();
         Assert.False(await db.CatalogItems.AnyAsync(i => i.Name == "5-Class Duo"));
     }
@@ -72,17 +73,23 @@ public sealed class CatalogServiceTests : IDisposable
     [Fact]
     public async Task Saving_over_someone_elses_change_is_a_conflict()
     {
-        var mine = (await Catalog.GetForEditAsync(_studio.FamilyPackId))!;
-        var theirs = (await Catalog.GetForEditAsync(_studio.FamilyPackId))!;
+        var mine = (await Catalog.GetForEditAsync(_studio[FamilyStudio.FamilyPack]))!;
+        var theirs = (await Catalog.GetForEditAsync(_studio[FamilyStudio.FamilyPack]))!;
         theirs.Price = 300m;
-        Assert.True((await Catalog.SaveAsync(Users.Manager, theirs)).Succeeded);
+        Assert.True((await Catalog.SaveAsync(TestUsers.Manager, theirs)).Succeeded);
 
         mine.SharingLimit = "5";
-        var saved = await Catalog.SaveAsync(Users.Manager, mine);
+        var saved = await Catalog.SaveAsync(TestUsers.Manager, mine);
 
         Assert.Equal(Outcome.Conflict, saved.Outcome);
-        Assert.Equal("3", (await Catalog.GetForEditAsync(_studio.FamilyPackId))!.SharingLimit);
+        Assert.Equal("3", (await Catalog.GetForEditAsync(_studio[FamilyStudio.FamilyPack]))!.SharingLimit);
     }
 
-    public void Dispose() => _studio.Dispose();
+    public async ValueTask InitializeAsync() => await FamilyStudio.BuildAsync(_studio);
+
+    public ValueTask DisposeAsync()
+    {
+        _studio.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

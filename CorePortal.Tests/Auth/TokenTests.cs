@@ -6,7 +6,7 @@ using CorePortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CorePortal.Tests.Api;
+namespace CorePortal.Tests.Auth;
 
 [Collection(ApiApp.Collection)]
 public sealed class TokenTests(ApiApp app)

@@ -10,7 +10,7 @@ using CorePortal.Features.Sharing;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace CorePortal.Tests.Api;
+namespace CorePortal.Tests.Members;
 
 /// <summary>The members' app over HTTP: a member acts for their own client only, with the same rules as the front desk.</summary>
 [Collection(ApiApp.Collection)]

@@ -2,7 +2,7 @@ using CorePortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace CorePortal.Tests.Browser;
+namespace CorePortal.Tests.Clients;
 
 [Collection(BrowserCollection.Name)]
 public sealed class ClientEditBrowserTests(BrowserFixture browser)

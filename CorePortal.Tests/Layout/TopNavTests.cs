@@ -4,7 +4,7 @@ using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Layout;
 
 public sealed class TopNavTests : PortalComponentTest
 {

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CorePortal.Tests.Api;
+namespace CorePortal.Tests.Members;
 
 /// <summary>Members' app logins: invited from the profile, activated through the emailed link, never a way into the portal.</summary>
 [Collection(ApiApp.Collection)]
@@ -23,7 +23,7 @@ public sealed partial class MemberLoginTests(ApiApp app)
         var daniel = await app.ClientIdAsync("CP100004");
         Assert.Equal(AppLoginState.None, (await InScopeAsync<MemberAccountService, AppLoginView>(s => s.LoginOfAsync(daniel))).State);
 
-        var invited = await InScopeAsync<MemberAccountService, Features.Common.ServiceResult>(s => s.InviteAsync(Sharing.Users.Staff, daniel));
+        var invited = await InScopeAsync<MemberAccountService, Features.Common.ServiceResult>(s => s.InviteAsync(TestUsers.Staff, daniel));
         Assert.True(invited.Succeeded, invited.Message);
         Assert.Equal(AppLoginState.Invited, (await InScopeAsync<MemberAccountService, AppLoginView>(s => s.LoginOfAsync(daniel))).State);
         var mail = await app.WaitForMailAsync("daniel.okafor@example.com");
@@ -50,8 +50,8 @@ public sealed partial class MemberLoginTests(ApiApp app)
     {
         var (maya, tom) = (await app.ClientIdAsync("CP100001"), await app.ClientIdAsync("CP100007"));
 
-        var again = await InScopeAsync<MemberAccountService, Features.Common.ServiceResult>(s => s.InviteAsync(Sharing.Users.Staff, maya));
-        var trainer = await InScopeAsync<MemberAccountService, Features.Common.ServiceResult>(s => s.InviteAsync(Sharing.Users.Trainer, tom));
+        var again = await InScopeAsync<MemberAccountService, Features.Common.ServiceResult>(s => s.InviteAsync(TestUsers.Staff, maya));
+        var trainer = await InScopeAsync<MemberAccountService, Features.Common.ServiceResult>(s => s.InviteAsync(TestUsers.Trainer, tom));
 
         Assert.Equal("Maya Chen already has an app login.", again.Message);
         Assert.Equal(Features.Common.Outcome.Forbidden, trainer.Outcome);

@@ -2,11 +2,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using CorePortal.Data;
 using CorePortal.Features.Sales;
-using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CorePortal.Tests.Api;
+namespace CorePortal.Tests.Infrastructure;
 
 public sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
 
@@ -89,7 +88,7 @@ public sealed class ApiApp : PortalFactory
     {
         await using var scope = Services.CreateAsyncScope();
         var item = await QueryAsync(db => db.CatalogItems.Where(i => i.Name == itemName).Select(i => i.Id).SingleAsync());
-        var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(Sharing.Users.Staff, new SaleRequest(item, ownerClientId, sharedWith));
+        var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(TestUsers.Staff, new SaleRequest(item, ownerClientId, sharedWith));
         return sale.Succeeded ? sale.Value!.PurchaseId : throw new InvalidOperationException(sale.Message);
     }
 

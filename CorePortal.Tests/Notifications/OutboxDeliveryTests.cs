@@ -7,12 +7,12 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Notifications;
 
-public sealed partial class OutboxDeliveryTests : IDisposable
+public sealed partial class OutboxDeliveryTests : IAsyncLifetime
 {
     private const string Message = "Maya Chen has shared 20-Class Family Pack with you for use at Downtown Studio.";
-    private readonly SharingStudio _studio = new();
+    private readonly StudioBuilder _studio = new();
     private readonly SmtpServerFixture _smtp = new();
     private readonly string _contentRoot = Directory.CreateTempSubdirectory("coreportal-mail-").FullName;
 
@@ -27,7 +27,7 @@ public sealed partial class OutboxDeliveryTests : IDisposable
     public async Task The_invitation_email_reaches_a_real_smtp_server_with_the_exact_message_and_a_working_accept_link()
     {
         _smtp.Start();
-        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
 
         Assert.Equal(2, await Delivery().DeliverDueAsync());
 
@@ -39,14 +39,14 @@ public sealed partial class OutboxDeliveryTests : IDisposable
         Assert.NotEmpty(token);
         Assert.Equal(Message, Assert.Single(await new NotificationService(_studio.Db).FeedAsync(_studio["Leo Chen"])).Text);
 
-        Assert.True((await _studio.Sharing().RespondByTokenAsync(token, accept: true)).Succeeded);
-        Assert.Equal(ShareStatus.Accepted, (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!.Users.Single().Status);
+        Assert.True((await _studio.Sharing.RespondByTokenAsync(token, accept: true)).Succeeded);
+        Assert.Equal(ShareStatus.Accepted, (await _studio.Queries.PurchaseAsync(TestUsers.Staff, purchaseId)).Value!.Users.Single().Status);
     }
 
     [Fact]
     public async Task The_sale_commits_while_smtp_is_down_and_the_mail_goes_out_when_it_comes_back()
     {
-        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
         var delivery = Delivery();
 
         Assert.Equal(1, await delivery.DeliverDueAsync()); // the push; the email fails
@@ -54,7 +54,7 @@ public sealed partial class OutboxDeliveryTests : IDisposable
         Assert.Equal((OutboxStatus.Pending, 1), (email.Status, email.Attempts));
         Assert.False(string.IsNullOrEmpty(email.LastError));
         Assert.Equal(_studio.Clock.Now.UtcDateTime.AddSeconds(30), email.NextAttemptAtUtc);
-        var shown = (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!.Users.Single().Deliveries.Single(d => d.Channel == OutboxChannel.Email);
+        var shown = (await _studio.Queries.PurchaseAsync(TestUsers.Staff, purchaseId)).Value!.Users.Single().Deliveries.Single(d => d.Channel == OutboxChannel.Email);
         Assert.Equal((OutboxStatus.Pending, 1), (shown.Status, shown.Attempts));
 
         _smtp.Start();
@@ -70,7 +70,7 @@ public sealed partial class OutboxDeliveryTests : IDisposable
     [Fact]
     public async Task A_message_that_keeps_failing_is_marked_failed_after_the_last_attempt()
     {
-        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
+        await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
         var delivery = Delivery();
         for (var i = 0; i < OutboxDelivery.MaxAttempts; i++)
         {
@@ -84,7 +84,7 @@ public sealed partial class OutboxDeliveryTests : IDisposable
     [Fact]
     public async Task Without_an_smtp_host_each_mail_is_written_to_the_pickup_folder()
     {
-        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen", "Ivy Chen");
+        await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen", "Ivy Chen");
 
         Assert.Equal(4, await Delivery(host: null).DeliverDueAsync());
 
@@ -97,7 +97,7 @@ public sealed partial class OutboxDeliveryTests : IDisposable
     public async Task Two_workers_delivering_at_once_send_each_mail_once()
     {
         _smtp.Start();
-        await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen", "Ivy Chen");
+        await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen", "Ivy Chen");
 
         var sent = await Task.WhenAll(Delivery().DeliverDueAsync(), Delivery().DeliverDueAsync());
 
@@ -108,9 +108,9 @@ public sealed partial class OutboxDeliveryTests : IDisposable
     [Fact]
     public async Task An_invitation_answered_before_its_email_leaves_is_not_sent()
     {
-        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen");
-        var shareId = (await _studio.Queries().PurchaseAsync(Users.Staff, purchaseId)).Value!.Users.Single().ShareId;
-        await _studio.Sharing().AcceptAsync(Users.Staff, shareId);
+        var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
+        var shareId = (await _studio.Queries.PurchaseAsync(TestUsers.Staff, purchaseId)).Value!.Users.Single().ShareId;
+        await _studio.Sharing.AcceptAsync(TestUsers.Staff, shareId);
         _smtp.Start();
 
         await Delivery().DeliverDueAsync();
@@ -128,10 +128,13 @@ public sealed partial class OutboxDeliveryTests : IDisposable
     [GeneratedRegex(@"https://portal\.example/invitations/([A-Za-z0-9_-]+)")]
     private static partial Regex InvitationLink();
 
-    public void Dispose()
+    public async ValueTask InitializeAsync() => await FamilyStudio.BuildAsync(_studio);
+
+    public ValueTask DisposeAsync()
     {
         _smtp.Dispose();
         _studio.Dispose();
         try { Directory.Delete(_contentRoot, recursive: true); } catch (IOException) { } // best effort on a temp folder
+        return ValueTask.CompletedTask;
     }
 }

@@ -7,12 +7,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Catalog;
 
-public sealed class CatalogItemDialogTests : BunitContext
+public sealed class CatalogItemDialogTests : BunitContext, IAsyncLifetime
 {
-    private readonly SharingStudio _studio = new();
+    private readonly StudioBuilder _studio = new();
     private readonly IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> _providers;
 
     public CatalogItemDialogTests()
@@ -36,7 +37,7 @@ public sealed class CatalogItemDialogTests : BunitContext
 
     private async Task<IDialogReference> OpenNewPackageAsync()
     {
-        var input = new CatalogItemInput { Kind = CatalogKind.Package, Name = "5-Class Duo", Price = 99m, LocationId = _studio.DowntownId, CreditsPerPeriod = 5, ValidityDays = 60 };
+        var input = new CatalogItemInput { Kind = CatalogKind.Package, Name = "5-Class Duo", Price = 99m, LocationId = _studio.Location.Id, CreditsPerPeriod = 5, ValidityDays = 60 };
         var dialogs = Services.GetRequiredService<IDialogService>();
         return await _providers.InvokeAsync(() => dialogs.ShowAsync<CatalogItemDialog>("Create New Package",
             new DialogParameters<CatalogItemDialog> { { d => d.Input, input } }));
@@ -97,6 +98,8 @@ public sealed class CatalogItemDialogTests : BunitContext
         var saved = await db.CatalogItems.SingleAsync(i => i.Name == "5-Class Duo", Xunit.TestContext.Current.CancellationToken);
         Assert.Equal((true, 4), (saved.AllowSharing, saved.SharingLimit));
     }
+
+    public async ValueTask InitializeAsync() => await FamilyStudio.BuildAsync(_studio);
 
     protected override async ValueTask DisposeAsyncCore()
     {

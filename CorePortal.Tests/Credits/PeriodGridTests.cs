@@ -3,7 +3,7 @@ using CorePortal.Components.Pages.Clients;
 using CorePortal.Features.Credits;
 using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Credits;
 
 public sealed class PeriodGridTests : PortalComponentTest
 {

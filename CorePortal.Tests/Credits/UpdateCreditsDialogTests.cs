@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Credits;
 
 public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifetime
 {
@@ -30,14 +30,15 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
 
     public async ValueTask InitializeAsync()
     {
-        var studio = await new StudioBuilder(_db, _clock).WithLocationAsync();
-        _pack = await studio.SellAsync(studio.Package("10-Class Pack", 10), await studio.ClientAsync("Maya", "Chen"), new DateOnly(2026, 11, 1));
+        using var builder = new StudioBuilder(_db, _clock);
+        var studio = await builder.WithLocationAsync();
+        _pack = await studio.SellAsync(await studio.PackageAsync("10-Class Pack", 10), await studio.ClientAsync("Maya", "Chen"), new DateOnly(2026, 11, 1));
     }
 
     private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync(IReadOnlyList<PeriodRow>? periods = null)
     {
         var providers = RenderProviders();
-        periods ??= [(await Services.GetRequiredService<CreditReadService>().PurchaseAsync(StudioBuilder.User(Roles.Staff), _pack.Id)).Value!.Periods[0]];
+        periods ??= [(await Services.GetRequiredService<CreditReadService>().PurchaseAsync(TestUsers.Staff, _pack.Id)).Value!.Periods[0]];
         var dialogs = Services.GetRequiredService<IDialogService>();
         await providers.InvokeAsync(() => dialogs.ShowAsync<UpdateCreditsDialog>("Update Credits",
             new DialogParameters<UpdateCreditsDialog> { { d => d.PurchaseId, _pack.Id }, { d => d.Periods, periods } }));
@@ -115,9 +116,9 @@ public sealed class UpdateCreditsDialogTests : PortalComponentTest, IAsyncLifeti
     [Fact]
     public async Task After_a_conflict_the_dialog_shows_the_new_figures_and_leaves_the_periods_it_was_given_as_they_were()
     {
-        var given = (await Services.GetRequiredService<CreditReadService>().PurchaseAsync(StudioBuilder.User(Roles.Staff), _pack.Id)).Value!.Periods;
+        var given = (await Services.GetRequiredService<CreditReadService>().PurchaseAsync(TestUsers.Staff, _pack.Id)).Value!.Periods;
         var markup = await OpenAsync(given);
-        var meanwhile = await Services.GetRequiredService<CreditAdjustmentService>().SaveAsync(StudioBuilder.User(Roles.Staff),
+        var meanwhile = await Services.GetRequiredService<CreditAdjustmentService>().SaveAsync(TestUsers.Staff,
             new CreditAdjustment(_pack.Id, [new(given[0].Id, given[0].Version)], CreditAction.AddCredits, 5));
         Assert.True(meanwhile.Succeeded, meanwhile.Message);
 

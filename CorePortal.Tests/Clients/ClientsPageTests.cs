@@ -5,7 +5,7 @@ using CorePortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Clients;
 
 public sealed class ClientsPageTests : PortalComponentTest, IAsyncDisposable
 {
@@ -20,7 +20,8 @@ public sealed class ClientsPageTests : PortalComponentTest, IAsyncDisposable
     [Fact]
     public async Task Past_a_thousand_matches_the_pager_says_1_000_plus_and_asks_to_narrow_the_search_and_a_narrow_search_shows_its_total()
     {
-        var studio = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync();
+        using var builder = new StudioBuilder(_db, FixedClock.At(2026, 11, 23));
+        var studio = await builder.WithLocationAsync();
         await studio.ClientsNamedAsync("Mara", "Reed", 1_001);
         await studio.ClientAsync("Zoe", "Quinn");
 

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Clients;
 
 public sealed class ClientDialogTests : PortalComponentTest, IAsyncLifetime
 {
@@ -23,7 +23,7 @@ public sealed class ClientDialogTests : PortalComponentTest, IAsyncLifetime
         AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);
     }
 
-    public async ValueTask InitializeAsync() => _studio = await new StudioBuilder(_db, TimeProvider.System).WithLocationAsync();
+    public async ValueTask InitializeAsync() => _studio = await new StudioBuilder(_db, FixedClock.At(2026, 11, 23)).WithLocationAsync();
 
     private async Task<(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> Markup, IDialogReference Dialog)> OpenAsync(ClientInput input)
     {

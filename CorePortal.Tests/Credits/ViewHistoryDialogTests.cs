@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Credits;
 
 /// <summary>View History with its period grid: ticks bound two-way, then one Update Credits on the ticked periods.</summary>
 public sealed class ViewHistoryDialogTests : PortalComponentTest, IAsyncLifetime
@@ -34,7 +34,7 @@ public sealed class ViewHistoryDialogTests : PortalComponentTest, IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var studio = await new StudioBuilder(_db, _clock).WithLocationAsync();
-        _monthly = await studio.SellAsync(studio.Membership("Monthly 8", 8), await studio.ClientAsync("Maya", "Chen"), new DateOnly(2026, 10, 15));
+        _monthly = await studio.SellAsync(await studio.MembershipAsync("Monthly 8", 8), await studio.ClientAsync("Maya", "Chen"), new DateOnly(2026, 10, 15));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using CorePortal.Components.Layout;
 using CorePortal.Data;
 using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Layout;
 
 public sealed class UserMenuTests : PortalComponentTest
 {

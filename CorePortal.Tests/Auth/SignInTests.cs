@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CorePortal.Tests.Foundation;
+namespace CorePortal.Tests.Auth;
 
 public sealed class SignInTests(SignInTests.App app) : IClassFixture<SignInTests.App>
 {

@@ -5,19 +5,20 @@ using CorePortal.Features.Live;
 using CorePortal.Features.Sales;
 using CorePortal.Tests.Live;
 using Microsoft.EntityFrameworkCore;
+using CorePortal.Tests.Infrastructure;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Sales;
 
-public sealed class SaleServiceTests : IDisposable
+public sealed class SaleServiceTests : IAsyncLifetime
 {
-    private readonly SharingStudio _studio = new();
+    private readonly StudioBuilder _studio = new();
 
     [Fact]
     public async Task Sale_with_two_shared_clients_writes_purchase_grant_pending_shares_and_invitations()
     {
         using var published = new FeedProbe(_studio.Feed, BalanceTopic.All);
 
-        var purchaseId = await _studio.SellAsync(_studio.FamilyPackId, "Maya Chen", "Leo Chen", "Ivy Chen");
+        var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen", "Ivy Chen");
 
         await using var db = _studio.Db.CreateDbContext();
         var purchase = await db.Purchases.Include(p => p.Periods).SingleAsync(p => p.Id == purchaseId);
@@ -45,7 +46,7 @@ public sealed class SaleServiceTests : IDisposable
             db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_shares BEFORE INSERT ON PurchaseShares BEGIN SELECT RAISE(ABORT, 'share refused'); END;"));
 
         await Assert.ThrowsAnyAsync<DbUpdateException>(() =>
-            _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(_studio.FamilyPackId, _studio["Maya Chen"], [_studio["Leo Chen"]])));
+            _studio.Sales.CheckoutAsync(TestUsers.Staff, new SaleRequest(_studio[FamilyStudio.FamilyPack], _studio["Maya Chen"], [_studio["Leo Chen"]])));
 
         await using var check = _studio.Db.CreateDbContext();
         Assert.Equal(0, await check.Purchases.CountAsync());
@@ -58,7 +59,7 @@ public sealed class SaleServiceTests : IDisposable
     [Fact]
     public async Task Sharing_with_more_clients_than_the_limit_is_refused_and_nothing_is_sold()
     {
-        var result = await _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(_studio.FamilyPackId, _studio["Maya Chen"],
+        var result = await _studio.Sales.CheckoutAsync(TestUsers.Staff, new SaleRequest(_studio[FamilyStudio.FamilyPack], _studio["Maya Chen"],
             [_studio["Leo Chen"], _studio["Ivy Chen"], _studio["Noah Park"], _studio["Zoe Park"]]));
 
         Assert.Equal(Outcome.Invalid, result.Outcome);
@@ -75,18 +76,18 @@ public sealed class SaleServiceTests : IDisposable
     {
         var (item, shared) = attempt switch
         {
-            "owner" => (_studio.FamilyPackId, new[] { _studio["Maya Chen"] }),
-            "twice" => (_studio.FamilyPackId, new[] { _studio["Leo Chen"], _studio["Leo Chen"] }),
-            _ => (_studio.TenPackId, new[] { _studio["Leo Chen"] }),
+            "owner" => (_studio[FamilyStudio.FamilyPack], new[] { _studio["Maya Chen"] }),
+            "twice" => (_studio[FamilyStudio.FamilyPack], new[] { _studio["Leo Chen"], _studio["Leo Chen"] }),
+            _ => (_studio[FamilyStudio.TenPack], new[] { _studio["Leo Chen"] }),
         };
-        var result = await _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(item, _studio["Maya Chen"], shared));
+        var result = await _studio.Sales.CheckoutAsync(TestUsers.Staff, new SaleRequest(item, _studio["Maya Chen"], shared));
         Assert.Equal(message, result.ErrorFor("SharedClientIds"));
     }
 
     [Fact]
     public async Task A_sale_without_item_or_client_names_both_fields()
     {
-        var result = await _studio.Sales().CheckoutAsync(Users.Staff, new SaleRequest(null, null, []));
+        var result = await _studio.Sales.CheckoutAsync(TestUsers.Staff, new SaleRequest(null, null, []));
         Assert.Equal("Choose a package or membership.", result.ErrorFor("CatalogItemId"));
         Assert.Equal("Choose the main client.", result.ErrorFor("OwnerClientId"));
     }
@@ -94,9 +95,15 @@ public sealed class SaleServiceTests : IDisposable
     [Fact]
     public async Task Trainer_cannot_sell()
     {
-        var result = await _studio.Sales().CheckoutAsync(Users.Trainer, new SaleRequest(_studio.TenPackId, _studio["Maya Chen"], []));
+        var result = await _studio.Sales.CheckoutAsync(TestUsers.Trainer, new SaleRequest(_studio[FamilyStudio.TenPack], _studio["Maya Chen"], []));
         Assert.Equal(Outcome.Forbidden, result.Outcome);
     }
 
-    public void Dispose() => _studio.Dispose();
+    public async ValueTask InitializeAsync() => await FamilyStudio.BuildAsync(_studio);
+
+    public ValueTask DisposeAsync()
+    {
+        _studio.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace CorePortal.Tests.Browser;
+namespace CorePortal.Tests.Clients;
 
 [Collection(BrowserCollection.Name)]
 public sealed class ClientProfileBrowserTests(BrowserFixture browser)
@@ -36,7 +36,7 @@ public sealed class ClientProfileBrowserTests(BrowserFixture browser)
         await using var scope = browser.App.Services.CreateAsyncScope();
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
         var tenPack = await db.CatalogItems.Where(i => i.Name == "10-Class Pack").Select(i => i.Id).SingleAsync();
-        var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(Sharing.Users.Staff, new SaleRequest(tenPack, clientId, []));
+        var sale = await scope.ServiceProvider.GetRequiredService<SaleService>().CheckoutAsync(TestUsers.Staff, new SaleRequest(tenPack, clientId, []));
         return sale.Succeeded ? sale.Value!.PurchaseId : throw new InvalidOperationException(sale.Message);
     }
 }

@@ -5,7 +5,7 @@ using CorePortal.Features.Clients;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Clients;
 
 public sealed class ClientPickerTests : PortalComponentTest, IAsyncDisposable
 {

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Bookings;
 
 public sealed class BookClientDialogTests : PortalComponentTest, IAsyncDisposable
 {

@@ -2,7 +2,7 @@ using CorePortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace CorePortal.Tests.Sharing;
+namespace CorePortal.Tests.Sales;
 
 [Collection(BrowserCollection.Name)]
 public sealed class NewSaleBrowserTests(BrowserFixture browser)

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CorePortal.Tests.Components;
+namespace CorePortal.Tests.Clients;
 
 /// <summary>The profile and its Payment tab: who loads the cards, and when they are loaded again.</summary>
 public sealed class ClientProfilePageTests : PortalComponentTest, IAsyncLifetime
@@ -43,7 +43,7 @@ public sealed class ClientProfilePageTests : PortalComponentTest, IAsyncLifetime
     {
         await _studio.WithLocationAsync();
         _maya = await _studio.ClientAsync("Maya", "Chen");
-        _pack = await _studio.SellAsync(_studio.Package("10-Class Pack", 10), _maya, new DateOnly(2026, 11, 1));
+        _pack = await _studio.SellAsync(await _studio.PackageAsync("10-Class Pack", 10), _maya, new DateOnly(2026, 11, 1));
     }
 
     [Fact]
@@ -60,12 +60,12 @@ public sealed class ClientProfilePageTests : PortalComponentTest, IAsyncLifetime
     [Fact]
     public async Task The_Payment_tab_shows_the_cards_it_is_handed_and_does_not_query_again_for_the_same_client()
     {
-        var handed = (await Services.GetRequiredService<CreditReadService>().PurchasesAsync(StudioBuilder.User(Roles.Staff), _maya.Id)).Value;
+        var handed = (await Services.GetRequiredService<CreditReadService>().PurchasesAsync(TestUsers.Staff, _maya.Id)).Value;
         var tab = Render<PaymentTab>(p => p.Add(t => t.ClientId, _maya.Id).Add(t => t.Loaded, handed));
         Assert.NotEmpty(tab.FindAll($"[data-testid=purchase-{_pack.Id}]")); // in its first render: no query to wait for
 
         // Written behind the feed's back: only a new query could show it.
-        var unseen = await _studio.SellAsync(_studio.Package("5-Class Pack", 5), _maya, new DateOnly(2026, 11, 20));
+        var unseen = await _studio.SellAsync(await _studio.PackageAsync("5-Class Pack", 5), _maya, new DateOnly(2026, 11, 20));
         tab.Render(p => p.Add(t => t.ClientId, _maya.Id).Add(t => t.Loaded, handed));
 
         Assert.Empty(tab.FindAll($"[data-testid=purchase-{unseen.Id}]"));
@@ -80,7 +80,7 @@ public sealed class ClientProfilePageTests : PortalComponentTest, IAsyncLifetime
 
         Tab(cut, "Shared with me").Click();
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"[data-testid=purchase-{_pack.Id}]")));
-        var sold = await _studio.SellAsync(_studio.Package("5-Class Pack", 5), _maya, new DateOnly(2026, 11, 20));
+        var sold = await _studio.SellAsync(await _studio.PackageAsync("5-Class Pack", 5), _maya, new DateOnly(2026, 11, 20));
         Tab(cut, "Payment").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("5 of 5 remaining", cut.Find($"[data-testid=purchase-{sold.Id}]").TextContent, StringComparison.Ordinal));
