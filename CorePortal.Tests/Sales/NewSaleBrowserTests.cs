@@ -14,8 +14,7 @@ public sealed class NewSaleBrowserTests(BrowserFixture browser)
 
         await page.GetByTestId("sale-item").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "20-Class Family Pack" }).ClickAsync();
-        await page.FillAsync("#owner-search", "Amara");
-        await page.GetByTestId("client-result").Filter(new() { HasText = "Amara Diallo" }).ClickAsync();
+        await BrowserFixture.PickAsync(page, "owner-search", "Amara", "Amara Diallo");
         await Expect(page.GetByTestId("main-client")).ToContainTextAsync("Amara Diallo");
 
         await page.GetByLabel("Share package with clients").ClickAsync();
@@ -49,8 +48,7 @@ public sealed class NewSaleBrowserTests(BrowserFixture browser)
 
     private static async Task PickAsync(IPage page, string search, string name)
     {
-        await page.FillAsync("#share-search", search);
-        await page.GetByTestId("client-result").Filter(new() { HasText = name }).ClickAsync();
+        await BrowserFixture.PickAsync(page, "share-search", search, name);
         await Expect(page.GetByTestId("picked-client").Filter(new() { HasText = name })).ToBeVisibleAsync();
     }
 }
