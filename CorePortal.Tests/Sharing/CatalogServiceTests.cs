@@ -22,7 +22,7 @@ public sealed class CatalogServiceTests : IDisposable
         var saved = await Catalog.SaveAsync(Users.Manager, NewPackage(allowSharing: true, limit: "2"));
 
         Assert.True(saved.Succeeded, saved.Message);
-        var listed = Assert.Single(await Catalog.ListAsync(CatalogKind.Package), i => i.Name == "5-Class Duo");
+        var listed = Assert.Single((await Catalog.ListAsync(Users.Manager, CatalogKind.Package)).Value!, i => i.Name == "5-Class Duo");
         Assert.Equal((9950L, true, 2, "Up to 2 clients"), (listed.PriceCents, listed.AllowSharing, listed.SharingLimit, listed.Sharing));
     }
 
@@ -47,7 +47,7 @@ public sealed class CatalogServiceTests : IDisposable
     {
         var saved = await Catalog.SaveAsync(Users.Manager, NewPackage(allowSharing: false, limit: "abc"));
         Assert.True(saved.Succeeded);
-        Assert.Null((await Catalog.GetForEditAsync(saved.Value))!.SharingLimit);
+        Assert.Null((await Catalog.GetForEditAsync(Users.Manager, saved.Value)).Value!.SharingLimit);
     }
 
     [Fact]
@@ -72,8 +72,8 @@ public sealed class CatalogServiceTests : IDisposable
     [Fact]
     public async Task Saving_over_someone_elses_change_is_a_conflict()
     {
-        var mine = (await Catalog.GetForEditAsync(_studio.FamilyPackId))!;
-        var theirs = (await Catalog.GetForEditAsync(_studio.FamilyPackId))!;
+        var mine = (await Catalog.GetForEditAsync(Users.Manager, _studio.FamilyPackId)).Value!;
+        var theirs = (await Catalog.GetForEditAsync(Users.Manager, _studio.FamilyPackId)).Value!;
         theirs.Price = 300m;
         Assert.True((await Catalog.SaveAsync(Users.Manager, theirs)).Succeeded);
 
@@ -81,7 +81,7 @@ public sealed class CatalogServiceTests : IDisposable
         var saved = await Catalog.SaveAsync(Users.Manager, mine);
 
         Assert.Equal(Outcome.Conflict, saved.Outcome);
-        Assert.Equal("3", (await Catalog.GetForEditAsync(_studio.FamilyPackId))!.SharingLimit);
+        Assert.Equal("3", (await Catalog.GetForEditAsync(Users.Manager, _studio.FamilyPackId)).Value!.SharingLimit);
     }
 
     public void Dispose() => _studio.Dispose();

@@ -76,7 +76,7 @@ public sealed class SnapshotRuleTests : IDisposable
     private async Task SetSharingAsync(int itemId, bool allow, string? limit)
     {
         var catalog = new CatalogService(_studio.Db);
-        var input = (await catalog.GetForEditAsync(itemId))!;
+        var input = (await catalog.GetForEditAsync(Users.Manager, itemId)).Value!;
         input.AllowSharing = allow;
         input.SharingLimit = limit;
         var saved = await catalog.SaveAsync(Users.Manager, input);
