@@ -43,7 +43,7 @@ public static class SearchScenario
                 var watch = Stopwatch.StartNew();
                 await using (var scope = host.Services.CreateAsyncScope())
                 {
-                    var page = await scope.ServiceProvider.GetRequiredService<ClientSearchService>().SearchAsync(q);
+                    var page = (await scope.ServiceProvider.GetRequiredService<ClientSearchService>().SearchAsync(BenchUsers.Staff, q)).Value!;
                     if (i >= 0 && page.Total > 0) found++;
                 }
                 var serviceMs = watch.Elapsed.TotalMilliseconds;

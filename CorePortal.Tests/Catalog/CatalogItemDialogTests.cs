@@ -22,6 +22,7 @@ public sealed class CatalogItemDialogTests : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton<IDbContextFactory<CoreDbContext>>(_studio.Db);
         Services.AddScoped<CatalogService>();
+        Services.AddScoped<Features.Bookings.ScheduleService>();
         Services.AddScoped<CurrentUser>();
         var auth = AddAuthorization();
         auth.SetAuthorized("Mia Manager");

@@ -23,7 +23,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         var saved = await Catalog.SaveAsync(TestUsers.Manager, NewPackage(allowSharing: true, limit: "2"));
 
         Assert.True(saved.Succeeded, saved.Message);
-        var listed = Assert.Single(await Catalog.ListAsync(CatalogKind.Package), i => i.Name == "5-Class Duo");
+        var listed = Assert.Single((await Catalog.ListAsync(TestUsers.Manager, CatalogKind.Package)).Value!, i => i.Name == "5-Class Duo");
         Assert.Equal((9950L, true, 2, "Up to 2 clients"), (listed.PriceCents, listed.AllowSharing, listed.SharingLimit, listed.Sharing));
     }
 
@@ -48,7 +48,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     {
         var saved = await Catalog.SaveAsync(TestUsers.Manager, NewPackage(allowSharing: false, limit: "abc"));
         Assert.True(saved.Succeeded);
-        Assert.Null((await Catalog.GetForEditAsync(saved.Value))!.SharingLimit);
+        Assert.Null((await Catalog.GetForEditAsync(TestUsers.Manager, saved.Value)).Value!.SharingLimit);
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     [Fact]
     public async Task Saving_over_someone_elses_change_is_a_conflict()
     {
-        var mine = (await Catalog.GetForEditAsync(_studio[FamilyStudio.FamilyPack]))!;
-        var theirs = (await Catalog.GetForEditAsync(_studio[FamilyStudio.FamilyPack]))!;
+        var mine = (await Catalog.GetForEditAsync(TestUsers.Manager, _studio[FamilyStudio.FamilyPack])).Value!;
+        var theirs = (await Catalog.GetForEditAsync(TestUsers.Manager, _studio[FamilyStudio.FamilyPack])).Value!;
         theirs.Price = 300m;
         Assert.True((await Catalog.SaveAsync(TestUsers.Manager, theirs)).Succeeded);
 
@@ -82,7 +82,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         var saved = await Catalog.SaveAsync(TestUsers.Manager, mine);
 
         Assert.Equal(Outcome.Conflict, saved.Outcome);
-        Assert.Equal("3", (await Catalog.GetForEditAsync(_studio[FamilyStudio.FamilyPack]))!.SharingLimit);
+        Assert.Equal("3", (await Catalog.GetForEditAsync(TestUsers.Manager, _studio[FamilyStudio.FamilyPack])).Value!.SharingLimit);
     }
 
     public async ValueTask InitializeAsync() => await FamilyStudio.BuildAsync(_studio);

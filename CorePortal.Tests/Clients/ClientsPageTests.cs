@@ -14,6 +14,7 @@ public sealed class ClientsPageTests : PortalComponentTest, IAsyncDisposable
     public ClientsPageTests()
     {
         Services.AddSingleton(new ClientSearchService(_db));
+        Services.AddScoped<Features.Auth.CurrentUser>();
         AddAuthorization().SetAuthorized("Taylor Trainer").SetRoles(Data.Roles.Trainer); // a role that sees no New client button
     }
 

@@ -143,7 +143,7 @@ public sealed class WriteGateTests : IDisposable
         var studio = await new StudioBuilder(_database, FixedClock.At(2026, 11, 23)).WithLocationAsync();
         await studio.ClientAsync("Maya", "Chen");
         SqliteConnection.ClearAllPools();
-        Assert.Single((await new ClientSearchService(_database).SearchAsync("maya", ct: Ct)).Rows); // opens the pool's connection without EF
+        Assert.Single((await new ClientSearchService(_database).SearchAsync(Infrastructure.TestUsers.Staff, "maya", ct: Ct)).Value!.Rows); // opens the pool's connection without EF
 
         await using var db = _database.CreateDbContext();
         await db.Database.OpenConnectionAsync(Ct);

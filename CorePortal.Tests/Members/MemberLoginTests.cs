@@ -21,11 +21,11 @@ public sealed partial class MemberLoginTests(ApiApp app)
     public async Task Staff_invite_a_client_who_chooses_a_password_through_the_link_once_and_signs_in_to_the_app()
     {
         var daniel = await app.ClientIdAsync("CP100004");
-        Assert.Equal(AppLoginState.None, (await InScopeAsync<MemberAccountService, AppLoginView>(s => s.LoginOfAsync(daniel))).State);
+        Assert.Equal(AppLoginState.None, (await InScopeAsync<MemberAccountService, Features.Common.ServiceResult<AppLoginView>>(s => s.LoginOfAsync(Infrastructure.TestUsers.Staff, daniel))).Value!.State);
 
         var invited = await InScopeAsync<MemberAccountService, Features.Common.ServiceResult>(s => s.InviteAsync(TestUsers.Staff, daniel));
         Assert.True(invited.Succeeded, invited.Message);
-        Assert.Equal(AppLoginState.Invited, (await InScopeAsync<MemberAccountService, AppLoginView>(s => s.LoginOfAsync(daniel))).State);
+        Assert.Equal(AppLoginState.Invited, (await InScopeAsync<MemberAccountService, Features.Common.ServiceResult<AppLoginView>>(s => s.LoginOfAsync(Infrastructure.TestUsers.Staff, daniel))).Value!.State);
         var mail = await app.WaitForMailAsync("daniel.okafor@example.com");
         var path = new Uri(Link().Match(mail.TextBody ?? "").Value).AbsolutePath;
 
@@ -42,7 +42,7 @@ public sealed partial class MemberLoginTests(ApiApp app)
         var member = await app.AsAsync(null);
         member.DefaultRequestHeaders.Authorization = new("Bearer", token.AccessToken);
         Assert.Equal("Daniel", (await member.GetFromJsonAsync<ClientProfile>("/api/me"))!.FirstName);
-        Assert.Equal(AppLoginState.Active, (await InScopeAsync<MemberAccountService, AppLoginView>(s => s.LoginOfAsync(daniel))).State);
+        Assert.Equal(AppLoginState.Active, (await InScopeAsync<MemberAccountService, Features.Common.ServiceResult<AppLoginView>>(s => s.LoginOfAsync(Infrastructure.TestUsers.Staff, daniel))).Value!.State);
     }
 
     [Fact]

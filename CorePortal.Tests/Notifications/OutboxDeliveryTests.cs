@@ -37,7 +37,7 @@ public sealed partial class OutboxDeliveryTests : IAsyncLifetime
         Assert.StartsWith(Message, mail.TextBody, StringComparison.Ordinal);
         var token = InvitationLink().Match(mail.TextBody ?? "").Groups[1].Value;
         Assert.NotEmpty(token);
-        Assert.Equal(Message, Assert.Single(await new NotificationService(_studio.Db).FeedAsync(_studio["Leo Chen"])).Text);
+        Assert.Equal(Message, Assert.Single((await new NotificationService(_studio.Db).FeedAsync(TestUsers.Staff, _studio["Leo Chen"])).Value!).Text);
 
         Assert.True((await _studio.Sharing.RespondByTokenAsync(token, accept: true)).Succeeded);
         Assert.Equal(ShareStatus.Accepted, (await _studio.Queries.PurchaseAsync(TestUsers.Staff, purchaseId)).Value!.Users.Single().Status);

@@ -77,7 +77,7 @@ public sealed class SnapshotRuleTests : IAsyncLifetime
     private async Task SetSharingAsync(int itemId, bool allow, string? limit)
     {
         var catalog = new CatalogService(_studio.Db);
-        var input = (await catalog.GetForEditAsync(itemId))!;
+        var input = (await catalog.GetForEditAsync(TestUsers.Manager, itemId)).Value!;
         input.AllowSharing = allow;
         input.SharingLimit = limit;
         var saved = await catalog.SaveAsync(TestUsers.Manager, input);

@@ -22,11 +22,22 @@ public static class CatalogApi
         catalog.MapPut("/{itemId:int}", UpdateAsync);
     }
 
-    private static async Task<List<CatalogItemView>> ListAsync(CatalogKind? kind, CatalogService items, CancellationToken ct) =>
-        kind is { } one ? await items.ListAsync(one, ct) : [.. await items.ListAsync(CatalogKind.Package, ct), .. await items.ListAsync(CatalogKind.Membership, ct)];
+    /// <summary>One kind, or packages then memberships.</summary>
+    private static async Task<Results<Ok<List<CatalogItemView>>, ServiceProblem>> ListAsync(CatalogKind? kind, ClaimsPrincipal user, CatalogService items,
+        CancellationToken ct)
+    {
+        List<CatalogItemView> all = [];
+        foreach (var each in kind is { } one ? [one] : (CatalogKind[])[CatalogKind.Package, CatalogKind.Membership])
+        {
+            var listed = await items.ListAsync(user, each, ct);
+            if (!listed.Succeeded) return listed.Problem();
+            all.AddRange(listed.Value!);
+        }
+        return TypedResults.Ok(all);
+    }
 
-    private static async Task<Results<Ok<CatalogItemInput>, ServiceProblem>> GetAsync(int itemId, CatalogService items, CancellationToken ct) =>
-        await items.GetForEditAsync(itemId, ct) is { } item ? TypedResults.Ok(item) : ServiceResult.NotFound("No package or membership has that id.").Problem();
+    private static async Task<Results<Ok<CatalogItemInput>, ServiceProblem>> GetAsync(int itemId, ClaimsPrincipal user, CatalogService items, CancellationToken ct) =>
+        (await items.GetForEditAsync(user, itemId, ct)).ToHttp();
 
     private static async Task<Results<Created<CatalogItemInput>, ServiceProblem>> CreateAsync(CatalogItemInput body, ClaimsPrincipal user,
         CatalogService items, CancellationToken ct)
@@ -34,7 +45,7 @@ public static class CatalogApi
         body.Id = null;
         var saved = await items.SaveAsync(user, body, ct);
         if (!saved.Succeeded) return saved.Problem();
-        return TypedResults.Created($"/api/catalog/{saved.Value}", (await items.GetForEditAsync(saved.Value, ct))!);
+        return TypedResults.Created($"/api/catalog/{saved.Value}", (await items.GetForEditAsync(user, saved.Value, ct)).Value!);
     }
 
     private static async Task<Results<Ok<CatalogItemInput>, ServiceProblem>> UpdateAsync(int itemId, CatalogItemInput body, ClaimsPrincipal user,
@@ -43,6 +54,6 @@ public static class CatalogApi
         body.Id = itemId;
         var saved = await items.SaveAsync(user, body, ct);
         if (!saved.Succeeded) return saved.Problem();
-        return TypedResults.Ok((await items.GetForEditAsync(saved.Value, ct))!);
+        return TypedResults.Ok((await items.GetForEditAsync(user, saved.Value, ct)).Value!);
     }
 }

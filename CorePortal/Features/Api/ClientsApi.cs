@@ -45,11 +45,12 @@ public static class ClientsApi
     }
 
     /// <summary>One page of the clients whose name, email, phone or barcode matches, <see cref="ClientSearchService.DefaultPageSize"/> a page.</summary>
-    private static async Task<Results<Ok<ClientPage>, ValidationProblem>> SearchAsync(string? query, ClientSearchService search, CancellationToken ct,
-        [Description(Paging.PageDescription), Range(1, int.MaxValue)] int page = 1)
+    private static async Task<Results<Ok<ClientPage>, ValidationProblem, ServiceProblem>> SearchAsync(string? query, ClaimsPrincipal user,
+        ClientSearchService search, CancellationToken ct, [Description(Paging.PageDescription), Range(1, int.MaxValue)] int page = 1)
     {
         if (Paging.Refusal(page) is { } refused) return refused;
-        return TypedResults.Ok(await search.SearchAsync(query, page - 1, ct: ct));
+        var found = await search.SearchAsync(user, query, page - 1, ct: ct);
+        return found.Succeeded ? TypedResults.Ok(found.Value!) : found.Problem();
     }
 
     private static async Task<Results<Ok<ClientProfile>, ServiceProblem>> ProfileAsync(int clientId, ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>

@@ -20,7 +20,8 @@ public static class SalesApi
         sales.MapPost("/", CheckoutAsync);
     }
 
-    private static Task<List<SaleItemView>> ItemsAsync(SaleService sale, CancellationToken ct) => sale.ItemsAsync(ct);
+    private static async Task<Results<Ok<IReadOnlyList<SaleItemView>>, ServiceProblem>> ItemsAsync(ClaimsPrincipal user, SaleService sale, CancellationToken ct) =>
+        (await sale.ItemsAsync(user, ct)).ToHttp();
 
     /// <summary>The new purchase appears among the owner's credits, hence the Location.</summary>
     private static async Task<Results<Created<SaleReceipt>, Ok<SaleReceipt>, ServiceProblem>> CheckoutAsync(SaleRequest body,

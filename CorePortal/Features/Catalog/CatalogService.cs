@@ -10,32 +10,31 @@ namespace CorePortal.Features.Catalog;
 /// <summary>Retail Configurations: the packages and memberships on sale. Managers and admins only.</summary>
 public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
 {
-    public async Task<List<CatalogItemView>> ListAsync(CatalogKind kind, CancellationToken ct = default)
+    private const string NotManager = "Only managers and admins can see Retail Configurations.";
+
+    /// <summary>The packages or the memberships, by name: managers and admins.</summary>
+    public async Task<ServiceResult<IReadOnlyList<CatalogItemView>>> ListAsync(ClaimsPrincipal user, CatalogKind kind, CancellationToken ct = default)
     {
+        if (!Access.CanManageCatalog(user)) return ServiceResult.Failure<IReadOnlyList<CatalogItemView>>(ServiceResult.Forbidden(NotManager));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.CatalogItems.AsNoTracking().Where(i => i.Kind == kind).OrderBy(i => i.Name)
+        return ServiceResult.Success<IReadOnlyList<CatalogItemView>>(await db.CatalogItems.AsNoTracking().Where(i => i.Kind == kind).OrderBy(i => i.Name)
             .Select(i => new CatalogItemView(i.Id, i.Kind, i.Name, i.PriceCents, i.Location!.Name, i.CreditsPerPeriod, i.PeriodUnit, i.PeriodCount,
                 i.ValidityDays, i.AllowSharing, i.SharingLimit))
-            .ToListAsync(ct);
+            .ToListAsync(ct));
     }
 
-    public async Task<List<LocationOption>> LocationsAsync(CancellationToken ct = default)
+    /// <summary>The item's terms as the form edits them (NotFound when it does not exist): managers and admins.</summary>
+    public async Task<ServiceResult<CatalogItemInput>> GetForEditAsync(ClaimsPrincipal user, int id, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name)).ToListAsync(ct);
-    }
-
-    /// <summary>The item's terms as the form edits them, or null when it does not exist.</summary>
-    public async Task<CatalogItemInput?> GetForEditAsync(int id, CancellationToken ct = default)
-    {
+        if (!Access.CanManageCatalog(user)) return ServiceResult.Failure<CatalogItemInput>(ServiceResult.Forbidden(NotManager));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var i = await db.CatalogItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        return i is null ? null : new CatalogItemInput
+        return i is null ? ServiceResult.Failure<CatalogItemInput>(ServiceResult.NotFound("No package or membership has that id.")) : ServiceResult.Success(new CatalogItemInput
         {
             Id = i.Id, Kind = i.Kind, Name = i.Name, Price = i.PriceCents / 100m, LocationId = i.LocationId, Unlimited = i.CreditsPerPeriod is null,
             CreditsPerPeriod = i.CreditsPerPeriod, PeriodUnit = i.PeriodUnit, PeriodCount = i.PeriodCount, ValidityDays = i.ValidityDays,
             AllowSharing = i.AllowSharing, SharingLimit = i.SharingLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture), Version = i.Version,
-        };
+        });
     }
 
     /// <summary>Creates or updates an item. Changes apply to new sales only: purchases keep the terms they were sold with.</summary>

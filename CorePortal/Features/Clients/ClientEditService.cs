@@ -29,13 +29,15 @@ public sealed record SavedClient(int Id, bool Replayed = false);
 /// </summary>
 public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory)
 {
-    /// <summary>The client's details as the form edits them, or null when there is no such client.</summary>
-    public async Task<ClientInput?> GetForEditAsync(int clientId, CancellationToken ct = default)
+    /// <summary>The client's details as the form edits them (NotFound when there is no such client): the front desk and up.</summary>
+    public async Task<ServiceResult<ClientInput>> GetForEditAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
+        if (!Access.CanEditClients(user)) return ServiceResult.Failure<ClientInput>(ServiceResult.Forbidden("Your role does not allow editing clients."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Clients.AsNoTracking().Where(c => c.Id == clientId)
+        var input = await db.Clients.AsNoTracking().Where(c => c.Id == clientId)
             .Select(c => new ClientInput { FirstName = c.FirstName, LastName = c.LastName, Email = c.Email, Phone = c.Phone, Barcode = c.Barcode, HomeLocationId = c.HomeLocationId })
             .FirstOrDefaultAsync(ct);
+        return input is null ? ServiceResult.Failure<ClientInput>(ServiceResult.NotFound("No client has that id.")) : ServiceResult.Success(input);
     }
 
     /// <summary>Adds a client. A request key seen before returns the client it added instead of adding another.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -48,8 +49,11 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
 
     private string? _connectionString;
 
-    public async Task<ClientPage> SearchAsync(string? query, int page = 0, int pageSize = DefaultPageSize, CancellationToken ct = default)
+    /// <summary>One page of the clients matching what staff typed: the studio team (members never search other clients).</summary>
+    public async Task<ServiceResult<ClientPage>> SearchAsync(ClaimsPrincipal user, string? query, int page = 0, int pageSize = DefaultPageSize,
+        CancellationToken ct = default)
     {
+        if (!Access.CanSearchClients(user)) return ServiceResult.Failure<ClientPage>(ServiceResult.Forbidden());
         page = Math.Max(0, page);
         pageSize = Math.Clamp(pageSize, 1, 200);
         var filter = Filter(query ?? "");
@@ -62,21 +66,25 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
                     reader.GetString(4), reader.GetString(5), reader.GetString(6)));
         // A page that is not full is the last one, so it tells the total without a second query (the usual case for
         // an email, a phone number or a barcode).
-        if (rows.Count < pageSize && (rows.Count > 0 || page == 0)) return new ClientPage(rows, page * pageSize + rows.Count);
+        if (rows.Count < pageSize && (rows.Count > 0 || page == 0)) return ServiceResult.Success(new ClientPage(rows, page * pageSize + rows.Count));
         await using var count = filter.Command(connection, CountSql(filter));
         var counted = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        return new ClientPage(rows, Math.Min(counted, CountLimit), counted > CountLimit);
+        return ServiceResult.Success(new ClientPage(rows, Math.Min(counted, CountLimit), counted > CountLimit));
     }
 
-    /// <summary>The client whose barcode is exactly this, for scanners: the desk opens the profile straight away.</summary>
-    public async Task<int?> FindByBarcodeAsync(string? barcode, CancellationToken ct = default)
+    /// <summary>
+    /// The client whose barcode is exactly this (null when none), for scanners: the desk opens the profile straight away.
+    /// The studio team, as for search.
+    /// </summary>
+    public async Task<ServiceResult<int?>> FindByBarcodeAsync(ClaimsPrincipal user, string? barcode, CancellationToken ct = default)
     {
+        if (!Access.CanSearchClients(user)) return ServiceResult.Failure<int?>(ServiceResult.Forbidden());
         var code = barcode?.Trim();
-        if (string.IsNullOrEmpty(code)) return null;
+        if (string.IsNullOrEmpty(code)) return ServiceResult.Success<int?>(null);
         var filter = new ClientFilter();
         await using var connection = await OpenAsync(ct);
         await using var command = filter.Command(connection, BarcodeSql(filter, code));
-        return await command.ExecuteScalarAsync(ct) is long id ? (int)id : null;
+        return ServiceResult.Success(await command.ExecuteScalarAsync(ct) is long id ? (int?)id : null);
     }
 
     /// <summary>

@@ -22,14 +22,16 @@ public sealed class MemberAccountService(IDbContextFactory<CoreDbContext> dbFact
 {
     public const string PasswordField = "Password";
 
-    public async Task<AppLoginView> LoginOfAsync(int clientId, CancellationToken ct = default)
+    /// <summary>The client's app login as the profile shows it: whoever may read the client.</summary>
+    public async Task<ServiceResult<AppLoginView>> LoginOfAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
+        if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<AppLoginView>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var login = await db.Users.AsNoTracking().Where(u => u.ClientId == clientId)
             .Select(u => new { u.Email, u.IsDisabled, u.PasswordHash, u.InvitedAtUtc }).SingleOrDefaultAsync(ct);
-        if (login is null) return new(AppLoginState.None, null, null);
+        if (login is null) return ServiceResult.Success(new AppLoginView(AppLoginState.None, null, null));
         var state = login.IsDisabled ? AppLoginState.Disabled : login.PasswordHash is null ? AppLoginState.Invited : AppLoginState.Active;
-        return new(state, login.Email, login.InvitedAtUtc);
+        return ServiceResult.Success(new AppLoginView(state, login.Email, login.InvitedAtUtc));
     }
 
     /// <summary>

@@ -135,7 +135,9 @@ public static class MemberApi
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> CancelAsync(int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
         (await booking.CancelAsync(user, bookingId, ct)).ToHttp();
 
-    private static Task<List<NotificationView>> NotificationsAsync(ClaimsPrincipal user, NotificationService feed, CancellationToken ct) => feed.FeedAsync(Me(user), 50, ct);
+    private static async Task<Results<Ok<IReadOnlyList<NotificationView>>, ServiceProblem>> NotificationsAsync(ClaimsPrincipal user, NotificationService feed,
+        CancellationToken ct) =>
+        (await feed.FeedAsync(user, Me(user), 50, ct)).ToHttp();
 
     // The Member policy requires the client id claim, so it is always there.
     private static int Me(ClaimsPrincipal user) => user.ClientId()!.Value;

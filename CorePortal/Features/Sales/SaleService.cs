@@ -18,13 +18,15 @@ public sealed record SaleReceipt(int PurchaseId, int OwnerClientId, string Owner
 /// <summary>New Sale: sells a package or membership to a client and shares it with the clients chosen at checkout.</summary>
 public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, OutboxSignal outbox, TimeProvider clock)
 {
-    public async Task<List<SaleItemView>> ItemsAsync(CancellationToken ct = default)
+    /// <summary>What is on sale, packages then memberships, by name: the front desk and up (whoever may sell).</summary>
+    public async Task<ServiceResult<IReadOnlyList<SaleItemView>>> ItemsAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
+        if (!Access.CanEditClients(user)) return ServiceResult.Failure<IReadOnlyList<SaleItemView>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.CatalogItems.AsNoTracking().Where(i => i.IsActive)
+        return ServiceResult.Success<IReadOnlyList<SaleItemView>>(await db.CatalogItems.AsNoTracking().Where(i => i.IsActive)
             .OrderBy(i => i.Kind).ThenBy(i => i.Name)
             .Select(i => new SaleItemView(i.Id, i.Kind, i.Name, i.PriceCents, i.Location!.Name, i.CreditsPerPeriod, i.AllowSharing, i.SharingLimit))
-            .ToListAsync(ct);
+            .ToListAsync(ct));
     }
 
     /// <summary>

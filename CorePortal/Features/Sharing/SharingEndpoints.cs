@@ -29,12 +29,12 @@ public static class SharingEndpoints
         writes.MapPost("/shares/{shareId:int}/decline", DeclineAsync);
     }
 
-    private static async Task<Results<Ok<List<NotificationView>>, ServiceProblem>> NotificationsAsync(int clientId, ClaimsPrincipal user,
+    private static async Task<Results<Ok<IReadOnlyList<NotificationView>>, ServiceProblem>> NotificationsAsync(int clientId, ClaimsPrincipal user,
         CreditReadService credits, NotificationService feed, CancellationToken ct)
     {
-        // The profile read asks the access module and says 404 for no such client.
+        // The profile read says 404 for no such client.
         if (await credits.ProfileAsync(user, clientId, ct) is { Succeeded: false } refused) return refused.Problem();
-        return TypedResults.Ok(await feed.FeedAsync(clientId, 50, ct));
+        return (await feed.FeedAsync(user, clientId, 50, ct)).ToHttp();
     }
 
     private static async Task<Results<Ok<List<SharedWithMeView>>, ServiceProblem>> SharedPackagesAsync(int clientId, ClaimsPrincipal user,
