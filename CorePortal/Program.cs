@@ -34,6 +34,12 @@ builder.Services.AddHealthChecks().AddDbContextCheck<CoreDbContext>("database", 
 var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
+// `dotnet run --project CorePortal -- migrate` applies the migrations and exits, for operators who migrate before a rollout.
+if (args is ["migrate", ..])
+{
+    Console.WriteLine($"The {app.Services.GetRequiredService<DatabaseSettings>().Engine} database is up to date.");
+    return;
+}
 if (seedCommand is not null)
 {
     await seedCommand.RunAsync(app.Services);

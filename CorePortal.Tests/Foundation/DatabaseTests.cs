@@ -12,7 +12,7 @@ public sealed class DatabaseTests
     [Fact]
     public async Task Migrations_create_every_table_on_an_empty_file_with_durable_settings()
     {
-        using var database = new TestDatabase();
+        using var database = new TestDatabase(DatabaseEngine.Sqlite);
         await using var db = database.CreateDbContext();
 
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
@@ -34,7 +34,22 @@ public sealed class DatabaseTests
 
         var overdraw = () => database.WriteAsync(db => db.CreditPeriods.Where(p => p.Id == purchase.Periods[0].Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, 3)));
 
-        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(overdraw);
+        var refused = await Assert.ThrowsAnyAsync<Exception>(overdraw);
+        Assert.True(DbErrors.IsCheck(refused, "CK_CreditPeriods_Used"), refused.Message);
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.Sqlite)]
+    [InlineData(DatabaseEngine.Postgres)]
+    public async Task Each_engine_has_its_own_migrations_and_they_match_the_model(DatabaseEngine engine)
+    {
+        using var database = new TestDatabase(engine);
+        await using var db = database.CreateDbContext();
+
+        Assert.Equal(engine, db.Engine);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges(), $"The {engine} model has changes no migration holds: add a migration for it.");
+        Assert.Equal(0, await db.Clients.CountAsync());
     }
 
     private static async Task<string> ScalarAsync(System.Data.Common.DbConnection conn, string sql)

@@ -14,7 +14,7 @@ namespace CorePortal.Tests.Foundation;
 public sealed class WriteGateTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database = new(DatabaseEngine.Sqlite); // the queue is SQLite's; PostgreSQL's door is tested in its concurrency tests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class WriteGateTests : IDisposable
     [Fact]
     public async Task A_writer_on_another_database_does_not_wait_behind_this_one()
     {
-        using var other = new TestDatabase();
+        using var other = new TestDatabase(DatabaseEngine.Sqlite);
         var options = new DbContextOptionsBuilder<CoreDbContext>();
         SqliteSetup.Configure(options, other.ConnectionString);
         await using var first = _database.CreateDbContext();

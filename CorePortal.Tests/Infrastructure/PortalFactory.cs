@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CorePortal.Tests.Infrastructure;
 
 /// <summary>
-/// The whole app over its own temp SQLite file, seeded with the demo fixtures and a few generated clients: in memory
+/// The whole app over its own temp SQLite file (or PostgreSQL database, see <see cref="TestEngine"/>), seeded with the demo fixtures and a few generated clients: in memory
 /// (TestServer) unless <see cref="LoopbackApp.Listen"/> puts it on Kestrel for browsers and hub clients.
 /// </summary>
 public class PortalFactory : LoopbackApp
@@ -24,7 +24,16 @@ public class PortalFactory : LoopbackApp
     public int RandomSeed { get; init; } = 20261123;
     /// <summary>Extra configuration for one test, such as a shorter session.</summary>
     public Dictionary<string, string> Settings { get; init; } = [];
-    public string DatabasePath => Path.Combine(_folder, "app.db");
+    /// <summary>The engine the app runs on: the suite's unless a test names one.</summary>
+    public DatabaseEngine Engine { get; init; } = TestEngine.Current;
+    /// <summary>The app's database, made on first use; another app given the same string shares it (two servers, one database).</summary>
+    public string DatabaseConnection
+    {
+        get => _databaseConnection ??= Engine == DatabaseEngine.Postgres ? PostgresServer.Shared.CreateDatabase() : $"Data Source={Path.Combine(_folder, "app.db")}";
+        init => (_databaseConnection, _sharesDatabase) = (value, true);
+    }
+    private string? _databaseConnection;
+    private readonly bool _sharesDatabase;
     public string MailPickupFolder => Path.Combine(_folder, "mail-pickup");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -32,7 +41,9 @@ public class PortalFactory : LoopbackApp
         builder.UseEnvironment("Development");
         // No SMTP server here: invitation mails land as .eml files in the temp folder this factory deletes.
         builder.UseSetting("Smtp:PickupFolder", MailPickupFolder);
-        builder.UseSetting("ConnectionStrings:Core", $"Data Source={DatabasePath}");
+        if (Engine == DatabaseEngine.Postgres) PostgresServer.SkipIfUnavailable();
+        builder.UseSetting("Database:Provider", Engine.ToString());
+        builder.UseSetting("ConnectionStrings:Core", DatabaseConnection);
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Seed:Clients", GeneratedClients.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Seed:RandomSeed", RandomSeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -110,6 +121,7 @@ public class PortalFactory : LoopbackApp
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (Engine == DatabaseEngine.Postgres && _databaseConnection is not null && !_sharesDatabase) PostgresServer.Shared.DropDatabase(_databaseConnection);
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } // best effort on a temp folder
     }

@@ -61,13 +61,13 @@ public sealed partial class WriteDoorGuard : DbCommandInterceptor, ISaveChangesI
         return ValueTask.FromResult(result);
     }
 
-    // A non-query is a write (ExecuteUpdate, ExecuteDelete, ExecuteSql), but for a PRAGMA; a reader or scalar is one when it
+    // A non-query is a write (ExecuteUpdate, ExecuteDelete, ExecuteSql), but for a PRAGMA or a SELECT (PostgreSQL's lock calls); a reader or scalar is one when it
     // starts with a writing statement (SaveChanges' INSERT … RETURNING, a hand-written UPDATE … RETURNING).
     private static void CheckCommand(DbCommand command, CommandEventData eventData, bool nonQuery)
     {
         if (eventData.Context is not { } context) return;
         var verb = FirstWord().Match(command.CommandText).Groups[1].Value.ToUpperInvariant();
-        var writes = nonQuery ? verb != "PRAGMA" : verb is "INSERT" or "UPDATE" or "DELETE" or "REPLACE" or "CREATE" or "DROP" or "ALTER";
+        var writes = nonQuery ? verb is not ("PRAGMA" or "SELECT") : verb is "INSERT" or "UPDATE" or "DELETE" or "REPLACE" or "CREATE" or "DROP" or "ALTER";
         if (writes) Check(context, $"the command \"{Abbreviate(command.CommandText)}\"");
     }
 

@@ -86,9 +86,9 @@ public sealed class TwoServerTests(RedisServerFixture redis, BrowserFixture brow
         return new KestrelPortal { Settings = { ["ConnectionStrings:Redis"] = redis.ConnectionString } }.Start();
     }
 
-    // Started after A has migrated and seeded the file, so B finds it populated and seeds nothing.
+    // Started after A has migrated and seeded the database, so B finds it populated and seeds nothing.
     private KestrelPortal StartB(KestrelPortal a) => new KestrelPortal
     {
-        Settings = { ["ConnectionStrings:Redis"] = redis.ConnectionString, ["ConnectionStrings:Core"] = $"Data Source={a.DatabasePath}" },
+        Engine = a.Engine, DatabaseConnection = a.DatabaseConnection, Settings = { ["ConnectionStrings:Redis"] = redis.ConnectionString },
     }.Start();
 }

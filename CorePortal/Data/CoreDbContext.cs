@@ -3,14 +3,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Data;
 
-/// <summary>The app's context. Writes go through <see cref="BeginWriteAsync"/>, the write door every write transaction uses.</summary>
-public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options, WriteGate writeGate) : IdentityDbContext<StaffUser>(options)
+/// <summary>
+/// The app's context on SQLite, the embedded default; <see cref="PostgresCoreDbContext"/> is the same model on PostgreSQL with
+/// its own migrations. Writes go through <see cref="BeginWriteAsync"/>, the write door every write transaction uses.
+/// </summary>
+public class CoreDbContext : IdentityDbContext<StaffUser>
 {
+    private readonly WriteGate _writeGate;
+
+    public CoreDbContext(DbContextOptions<CoreDbContext> options, WriteGate writeGate) : base(options) => _writeGate = writeGate;
+
+    /// <summary>The engine this context talks to; raw SQL that differs between engines asks it.</summary>
+    public virtual DatabaseEngine Engine => DatabaseEngine.Sqlite;
+
     /// <summary>Waits for the writers ahead, then begins this operation's one write transaction (see <see cref="WriteGate"/>).</summary>
-    public Task<WriteTransaction> BeginWriteAsync(CancellationToken ct = default) => writeGate.BeginAsync(this, ct);
+    public Task<WriteTransaction> BeginWriteAsync(CancellationToken ct = default) => _writeGate.BeginAsync(this, ct);
 
     /// <summary>Applies the migrations with the write door held.</summary>
-    public Task MigrateAsync(CancellationToken ct = default) => writeGate.MigrateAsync(this, ct);
+    public Task MigrateAsync(CancellationToken ct = default) => _writeGate.MigrateAsync(this, ct);
 
     /// <summary>True while this context holds the write door: a write transaction it began and has not ended, or migrations.</summary>
     public bool HoldsWriteDoor { get; internal set; }
@@ -33,12 +43,20 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options, Write
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        var postgres = Engine == DatabaseEngine.Postgres; // PostgreSQL folds unquoted names to lower case; SQLite's migrations keep theirs
 
         builder.Entity<LiabilitySnapshot>().HasKey(s => s.Day);
         builder.Entity<LedgerDayTotal>(e =>
         {
             e.ToTable("LedgerDailyTotals");
-            e.HasKey(t => new { t.Day, t.Kind });
+            // SQLite has one writer, so one row per day and kind; PostgreSQL spreads each day over slots so that writers on
+            // several connections do not queue on one row lock (readers sum the slots).
+            if (Engine == DatabaseEngine.Sqlite)
+            {
+                e.HasKey(t => new { t.Day, t.Kind });
+                e.Ignore(t => t.Slot);
+            }
+            else e.HasKey(t => new { t.Day, t.Kind, t.Slot });
         });
 
         builder.Entity<Client>(e =>
@@ -72,7 +90,9 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options, Write
             e.HasIndex(p => new { p.EndsOn, p.PurchaseId, p.MaxCredits, p.UsedCredits });
             e.Ignore(p => p.Remaining);
             // An unlimited period may never be over-drawn, a limited one never below zero.
-            e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)"));
+            e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", postgres
+                ? "\"UsedCredits\" >= 0 AND (\"MaxCredits\" IS NULL OR \"UsedCredits\" <= \"MaxCredits\")"
+                : "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)"));
         });
 
         builder.Entity<CreditLedgerEntry>(e =>
@@ -83,8 +103,9 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options, Write
             // Reports: adjustments and validity edits over a time range; weekly sums and "rows since a day" read from the index alone.
             e.HasIndex(l => new { l.Kind, l.AtUtc });
             e.HasIndex(l => new { l.AtUtc, l.Kind, l.Amount, l.PeriodId });
-            // An AFTER INSERT trigger keeps LedgerDailyTotals (LedgerDayTotalsSql); EF Core documents INSERT … RETURNING as not for such tables.
-            e.ToTable(t => t.UseSqlReturningClause(false));
+            // An AFTER INSERT trigger keeps LedgerDailyTotals (LedgerDayTotalsSql); EF Core documents SQLite's INSERT … RETURNING as
+            // not for such tables (PostgreSQL's RETURNING is fine with triggers).
+            if (Engine == DatabaseEngine.Sqlite) e.ToTable(t => t.UseSqlReturningClause(false));
             e.HasOne<CreditPeriod>().WithMany().HasForeignKey(l => l.PeriodId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Purchase>().WithMany().HasForeignKey(l => l.PurchaseId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(l => l.Booking).WithMany().HasForeignKey(l => l.BookingId).OnDelete(DeleteBehavior.Restrict);
@@ -93,7 +114,11 @@ public sealed class CoreDbContext(DbContextOptions<CoreDbContext> options, Write
         builder.Entity<Session>(e =>
         {
             e.HasIndex(s => new { s.LocationId, s.StartsAt });
-            e.ToTable(t => t.HasCheckConstraint("CK_Sessions_Booked", "BookedCount >= 0 AND BookedCount <= Capacity"));
+            e.ToTable(t => t.HasCheckConstraint("CK_Sessions_Booked", postgres
+                ? "\"BookedCount\" >= 0 AND \"BookedCount\" <= \"Capacity\""
+                : "BookedCount >= 0 AND BookedCount <= Capacity"));
+            // Session times are the studio's local wall-clock times, not instants: no time zone on PostgreSQL.
+            if (postgres) e.Property(s => s.StartsAt).HasColumnType("timestamp without time zone");
         });
 
         builder.Entity<Booking>(e =>

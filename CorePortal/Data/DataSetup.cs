@@ -8,11 +8,12 @@ public static class DataSetup
 {
     public static void AddPortalData(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment env)
     {
-        var connectionString = SqliteSetup.ConnectionString(configuration, env.ContentRootPath);
+        var settings = DatabaseSettings.From(configuration, env.ContentRootPath);
+        services.AddSingleton(settings);
         // The write door: one per app, handed to every context the factory makes (see WriteGate).
         services.AddSingleton<WriteGate>();
-        // One context per operation from the factory; Identity's stores get the scoped context it also registers.
-        services.AddDbContextFactory<CoreDbContext>(o => SqliteSetup.Configure(o, connectionString));
+        // One context per operation from the factory, of the engine's own type; Identity's stores get the scoped context it also registers.
+        services.AddDbContextFactory<CoreDbContext, EngineContextFactory>(settings.Configure);
         services.Configure<SeedOptions>(o => o.Demo = env.IsDevelopment());
         services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
         services.AddScoped<DemoSeeder>();
@@ -32,6 +33,7 @@ public static class DataSetup
         await using var scope = services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<IOptions<SeedOptions>>().Value;
         if (!options.Demo) return;
-        await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(options);
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<CoreDbContext>>().CreateDbContextAsync();
+        await WriteGate.RunAloneAsync(db, "seed", () => scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(options));
     }
 }

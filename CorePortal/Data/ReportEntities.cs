@@ -25,9 +25,11 @@ public sealed class LedgerDayTotal
     public LedgerKind Kind { get; set; }
     public int Amount { get; set; }
     public int Rows { get; set; }
+    /// <summary>PostgreSQL only: which of a day's rows this is (the writing connection's), so writers do not share one row lock.</summary>
+    public short Slot { get; set; }
 }
 
-/// <summary>The trigger that keeps <see cref="LedgerDayTotal"/> and the rebuild from the ledger, in one place for the migration and the bulk seeder.</summary>
+/// <summary>The trigger that keeps <see cref="LedgerDayTotal"/> and the rebuild from the ledger, per engine, in one place for the migrations and the bulk seeder.</summary>
 public static class LedgerDayTotalsSql
 {
     public const string TriggerName = "TR_Ledger_DayTotals";
@@ -46,4 +48,44 @@ public static class LedgerDayTotalsSql
     public const string FromLedger = "SELECT substr(AtUtc, 1, 10) AS Day, Kind, SUM(Amount) AS Amount, COUNT(*) AS Rows FROM Ledger GROUP BY substr(AtUtc, 1, 10), Kind";
 
     public const string Rebuild = $"DELETE FROM LedgerDailyTotals; INSERT INTO LedgerDailyTotals (Day, Kind, Amount, Rows) {FromLedger};";
+
+    /// <summary>The day totals as the ledger's rows add them up (columns Day, Kind, Amount, Rows), on the context's engine.</summary>
+    public static string FromLedgerOn(DatabaseEngine engine) => engine == DatabaseEngine.Postgres ? Postgres.FromLedger : FromLedger;
+
+    public static string RebuildOn(DatabaseEngine engine) => engine == DatabaseEngine.Postgres ? Postgres.Rebuild : Rebuild;
+
+    public static string CreateTriggerOn(DatabaseEngine engine) => engine == DatabaseEngine.Postgres ? Postgres.CreateTrigger : CreateTrigger;
+
+    public static string DropTriggerOn(DatabaseEngine engine) =>
+        engine == DatabaseEngine.Postgres ? $"DROP TRIGGER \"{TriggerName}\" ON \"Ledger\"" : $"DROP TRIGGER {TriggerName}";
+
+    /// <summary>
+    /// PostgreSQL: the same totals, each day and kind spread over 16 slots picked by the writing connection, so that bookings on
+    /// many connections (several servers) do not all queue on today's one row lock; readers sum the slots. AtUtc is a timestamptz:
+    /// its UTC date is the day.
+    /// </summary>
+    public static class Postgres
+    {
+        public const string CreateTrigger = $"""
+            CREATE FUNCTION ledger_day_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO "LedgerDailyTotals" ("Day", "Kind", "Slot", "Amount", "Rows")
+                VALUES ((NEW."AtUtc" AT TIME ZONE 'UTC')::date, NEW."Kind", (pg_backend_pid() % 16)::smallint, NEW."Amount", 1)
+                ON CONFLICT ("Day", "Kind", "Slot") DO UPDATE
+                    SET "Amount" = "LedgerDailyTotals"."Amount" + excluded."Amount", "Rows" = "LedgerDailyTotals"."Rows" + 1;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER "{TriggerName}" AFTER INSERT ON "Ledger" FOR EACH ROW EXECUTE FUNCTION ledger_day_totals();
+            """;
+
+        public const string FromLedger = """
+            SELECT ("AtUtc" AT TIME ZONE 'UTC')::date AS "Day", "Kind", SUM("Amount")::int AS "Amount", COUNT(*)::int AS "Rows"
+            FROM "Ledger" GROUP BY ("AtUtc" AT TIME ZONE 'UTC')::date, "Kind"
+            """;
+
+        public const string Rebuild = $"""
+            DELETE FROM "LedgerDailyTotals";
+            INSERT INTO "LedgerDailyTotals" ("Day", "Kind", "Slot", "Amount", "Rows") SELECT "Day", "Kind", 0, "Amount", "Rows" FROM ({FromLedger}) AS totals;
+            """;
+    }
 }

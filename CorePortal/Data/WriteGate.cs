@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -10,11 +11,13 @@ namespace CorePortal.Data;
 /// On SQLite, writers in this process queue for the database in arrival order before they take the write lock with
 /// BEGIN IMMEDIATE; without the queue they all wait in SQLite's busy handler, which sleeps in steps of up to 100 ms, so an
 /// unlucky writer waits long while others commit. The busy timeout still covers writers in other processes (a second server).
+/// On PostgreSQL, where several servers write at once, the door opens a plain READ COMMITTED transaction: no queue, and each
+/// decision that reads before it writes takes a named lock that holds across servers (<see cref="WriteTransaction.LockAsync"/>).
 /// </summary>
 /// <remarks>
 /// These places rely on writers being serialized (one writer at a time, which reads what it decides on inside its write
-/// transaction). A PostgreSQL door behind this class must give each of them the same guarantee (a lock, SERIALIZABLE with
-/// retries, or a constraint), or they break:
+/// transaction). On SQLite the queue and BEGIN IMMEDIATE give that; on PostgreSQL each of them takes a named lock (or is a
+/// guarded statement or a constraint), and a concurrency test on PostgreSQL proves it:
 /// <list type="bullet">
 /// <item>The sharing limit: <c>SharingService.AddShareAsync</c> counts a purchase's pending and accepted shares
 /// (<c>ShareInvitations.Refusal</c>), then inserts one; two invitations at once could both take the last free place.</item>
@@ -33,7 +36,7 @@ namespace CorePortal.Data;
 /// invitation's token on a share it read as pending.</item>
 /// <item>Seeding an empty database: <c>DemoSeeder.SeedIfEmptyAsync</c> sees no locations, then fills the database in several
 /// write transactions; only start-up runs it, once per process, after the migrations (<see cref="MigrateAsync"/>, which hold
-/// the door too). Two servers starting on one empty database would both seed: the PostgreSQL door needs a lock around it.</item>
+/// the door too). Both run under <see cref="RunAloneAsync"/>, so two servers starting on one empty database seed once.</item>
 /// <item>Liability snapshots keep the figures counted furthest along the ledger with one upsert (safe on any engine).</item>
 /// </list>
 /// </remarks>
@@ -45,6 +48,11 @@ public sealed class WriteGate
     /// <summary>Waits for the writers ahead in this process, then begins the operation's one write transaction.</summary>
     public async Task<WriteTransaction> BeginAsync(CoreDbContext db, CancellationToken ct = default)
     {
+        if (db.Engine == DatabaseEngine.Postgres)
+        {
+            if (db.HoldsWriteDoor) throw new InvalidOperationException("This context already holds the write door: one write transaction per operation.");
+            return new WriteTransaction(db, await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct), queue: null);
+        }
         var queue = QueueOf(db);
         await queue.WaitAsync(ct);
         try
@@ -70,12 +78,42 @@ public sealed class WriteGate
         db.HoldsWriteDoor = true;
         try
         {
-            await db.Database.MigrateAsync(ct);
+            await RunAloneAsync(db, "migrate", () => db.Database.MigrateAsync(ct), ct);
         }
         finally
         {
             db.HoldsWriteDoor = false;
             queue.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs start-up work (migrations, the demo seed) on one server at a time: on PostgreSQL under a session advisory lock on
+    /// this context's connection, which other servers starting at once wait for; SQLite serves one server.
+    /// </summary>
+    public static async Task RunAloneAsync(CoreDbContext db, string name, Func<Task> work, CancellationToken ct = default)
+    {
+        if (db.Engine != DatabaseEngine.Postgres)
+        {
+            await work();
+            return;
+        }
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock(hashtextextended({"coreportal:" + name}, 0))", ct);
+            try
+            {
+                await work();
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock(hashtextextended({"coreportal:" + name}, 0))", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
@@ -94,15 +132,26 @@ public sealed class WriteTransaction : IAsyncDisposable
 {
     private readonly CoreDbContext _db;
     private readonly IDbContextTransaction _transaction;
-    private readonly SemaphoreSlim _queue;
+    private readonly SemaphoreSlim? _queue;
     private int _released;
 
-    internal WriteTransaction(CoreDbContext db, IDbContextTransaction transaction, SemaphoreSlim queue)
+    internal WriteTransaction(CoreDbContext db, IDbContextTransaction transaction, SemaphoreSlim? queue)
     {
         _db = db;
         _transaction = transaction;
         _queue = queue;
         db.HoldsWriteDoor = true;
+    }
+
+    /// <summary>
+    /// Holds a named lock until this transaction ends, for a decision that reads before it writes (the sharing limit of a
+    /// purchase, a request key, a single-use link): a writer on any server that locks the same name waits for this one to
+    /// commit, then reads what it wrote. On PostgreSQL a transaction-level advisory lock; on SQLite writers are one at a time already.
+    /// </summary>
+    public async Task LockAsync(string name, CancellationToken ct = default)
+    {
+        if (_db.Engine != DatabaseEngine.Postgres) return;
+        await _db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({name}, 0))", ct);
     }
 
     public async Task CommitAsync(CancellationToken ct = default)
@@ -127,6 +176,6 @@ public sealed class WriteTransaction : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
         _db.HoldsWriteDoor = false;
-        _queue.Release();
+        _queue?.Release();
     }
 }

@@ -58,11 +58,11 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         {
             return await WriteBookingAsync(db, user, facts!, clientId, requestKey, ct);
         }
-        catch (Exception ex) when (SqliteConstraint.IsUnique(ex, "RequestKey") || SqliteConstraint.IsUnique(ex, "ActiveClientId"))
+        catch (Exception ex) when (DbErrors.IsUnique(ex, "RequestKey") || DbErrors.IsUnique(ex, "ActiveClientId"))
         {
             // The same request (or the same client) was booked by a writer that committed after our checks.
             if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replayed) return replayed;
-            return SqliteConstraint.IsUnique(ex, "ActiveClientId")
+            return DbErrors.IsUnique(ex, "ActiveClientId")
                 ? Fail(ServiceResult.Conflict($"{facts!.Client} is already booked into {facts.SessionLabel}."))
                 : Fail(ServiceResult.Conflict("This request was already handled."));
         }

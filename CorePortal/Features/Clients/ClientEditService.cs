@@ -92,7 +92,7 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
             }
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException ex) when (SqliteConstraint.IsUnique(ex, nameof(Client.Barcode)))
+        catch (DbUpdateException ex) when (DbErrors.IsUnique(ex, nameof(Client.Barcode)))
         {
             return Fail(BarcodeTaken(client.Barcode)); // backstop: the check above ran under the write lock
         }

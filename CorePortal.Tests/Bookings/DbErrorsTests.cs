@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CorePortal.Tests.Bookings;
 
 /// <summary>The database itself refuses a second live booking or a reused request key, and the service can tell which.</summary>
-public sealed class SqliteConstraintTests : IAsyncLifetime
+public sealed class DbErrorsTests : IAsyncLifetime
 {
     private readonly StudioBuilder _world = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -32,8 +32,8 @@ public sealed class SqliteConstraintTests : IAsyncLifetime
         db.Bookings.Add(Row("second"));
         var ex = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
 
-        Assert.True(SqliteConstraint.IsUnique(ex, column));
-        Assert.False(SqliteConstraint.IsUnique(ex, sameClientLive ? "RequestKey" : "ActiveClientId"));
+        Assert.True(DbErrors.IsUnique(ex, column));
+        Assert.False(DbErrors.IsUnique(ex, sameClientLive ? "RequestKey" : "ActiveClientId"));
     }
 
     public async ValueTask InitializeAsync() => await _world.WithLocationAsync();
