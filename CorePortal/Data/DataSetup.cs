@@ -13,6 +13,7 @@ public static class DataSetup
         services.AddSingleton<WriteGate>();
         // One context per operation from the factory; Identity's stores get the scoped context it also registers.
         services.AddDbContextFactory<CoreDbContext>(o => SqliteSetup.Configure(o, connectionString));
+        services.AddSingleton<DbCommandMetrics>().ConfigureDbContext<CoreDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<DbCommandMetrics>()), ServiceLifetime.Singleton);
         services.Configure<SeedOptions>(o => o.Demo = env.IsDevelopment());
         services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
         services.AddScoped<DemoSeeder>();
