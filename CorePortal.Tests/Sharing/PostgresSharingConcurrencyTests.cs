@@ -123,6 +123,22 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_accept_racing_a_removal_never_revives_the_removed_share()
+    {
+        for (var round = 0; round < Rounds; round++)
+        {
+            var shareId = await PendingShareAsync();
+
+            var results = await AtOnceAsync(
+                () => _studio.Sharing.AcceptAsync(TestUsers.Staff, shareId),
+                () => _studio.Sharing.RemoveAsync(TestUsers.Staff, shareId));
+
+            Assert.True(results[1].Succeeded, results[1].Message); // a pending or an accepted share can be removed
+            Assert.Equal(ShareStatus.Removed, await CountAsync(db => db.PurchaseShares.Where(s => s.Id == shareId).Select(s => s.Status).SingleAsync()));
+        }
+    }
+
+    [Fact]
     public async Task An_invitation_link_used_twice_at_once_works_once()
     {
         var delivery = Delivery();
