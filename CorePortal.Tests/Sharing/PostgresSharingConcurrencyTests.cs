@@ -218,7 +218,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
     {
         var options = Options.Create(new SmtpOptions { Host = null, PickupFolder = Path.Combine(_mailRoot, "pickup"), PublicBaseUrl = "https://portal.example" });
         var mail = new MailSender(options, new HostingEnvironment { ContentRootPath = _mailRoot });
-        return new OutboxDelivery(_studio.Db, mail, new FeedPushSender(_studio.Db, _studio.Clock), _studio.Clock, NullLogger<OutboxDelivery>.Instance);
+        return new OutboxDelivery(_studio.Db, mail, new FeedPushSender(_studio.Db, _studio.Clock), _studio.Clock, NullLogger<OutboxDelivery>.Instance, _studio.Metrics);
     }
 
     private List<MimeKit.MimeMessage> Mails()
