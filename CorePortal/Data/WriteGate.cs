@@ -20,24 +20,28 @@ namespace CorePortal.Data;
 /// guarded statement or a constraint), and a concurrency test on PostgreSQL proves it:
 /// <list type="bullet">
 /// <item>The sharing limit: <c>SharingService.AddShareAsync</c> counts a purchase's pending and accepted shares
-/// (<c>ShareInvitations.Refusal</c>), then inserts one; two invitations at once could both take the last free place.</item>
+/// (<c>ShareInvitations.Refusal</c>), then inserts one; two invitations at once could both take the last free place. Holds by
+/// <see cref="LockNames.Purchase"/>, as do the sharing terms' new limit (<c>SharingTermsService</c>).</item>
 /// <item>Invitation answers: <c>SharingService</c> accept, decline and remove read the share's status and change it; an
-/// answer racing a removal could revive a removed share.</item>
-/// <item>Request-key replays: <c>SaleService.CheckoutAsync</c>, <c>ClientEditService.CreateAsync</c> and <c>BookingService</c> (its
-/// second look, inside the door) find the key and replay the first answer; the unique indexes refuse a duplicate, but a retry
-/// gets the first answer rather than a constraint error only because it waits in the door until the first writer committed.</item>
+/// answer racing a removal could revive a removed share. Each locks the share's purchase, then reads the share again.</item>
+/// <item>Request-key replays: <c>SaleService.CheckoutAsync</c>, <c>ClientEditService.CreateAsync</c> and <c>BookingService</c>
+/// find the key and replay the first answer; each locks <see cref="LockNames.RequestKey"/> before looking, so the second of
+/// two requests with one key waits for the first to commit and replays it (the unique indexes stay as the last word).</item>
 /// <item>Validity edits: <c>CreditAdjustmentService.SaveAsync</c> changes a period's dates and recomputes the purchase's StartsOn
 /// and EndsOn from all its periods; two edits of different periods of one purchase would each recompute from a stale set (the
-/// version token guards only the periods edited).</item>
+/// version token guards only the periods edited). Holds by <see cref="LockNames.Purchase"/>.</item>
 /// <item>Bookings: the debit <c>UPDATE … WHERE used &lt; max</c> and the place <c>UPDATE … WHERE BookedCount &lt; Capacity</c> are
 /// guarded statements, as are the cancellation's three updates: safe on any engine, listed so no one counts on the door there.</item>
-/// <item>Member logins: <c>MemberAccountService.InviteAsync</c> checks that no other login uses the email, then inserts one.</item>
-/// <item>Outbox claims: <c>OutboxDelivery</c> claims a message with a conditional UPDATE (safe on any engine), then sets an
-/// invitation's token on a share it read as pending.</item>
+/// <item>Member logins: <c>MemberAccountService.InviteAsync</c> checks that no other login uses the email, then inserts one;
+/// it locks the client's login and the email (<see cref="LockNames.MemberLogin"/>, <see cref="LockNames.LoginEmail"/>).</item>
+/// <item>Outbox claims: <c>OutboxDelivery</c> claims a message with a conditional UPDATE that one server alone wins (safe on any
+/// engine); the invitation and activation tokens are set by conditional updates too.</item>
 /// <item>Seeding an empty database: <c>DemoSeeder.SeedIfEmptyAsync</c> sees no locations, then fills the database in several
 /// write transactions; only start-up runs it, once per process, after the migrations (<see cref="MigrateAsync"/>, which hold
 /// the door too). Both run under <see cref="RunAloneAsync"/>, so two servers starting on one empty database seed once.</item>
 /// <item>Liability snapshots keep the figures counted furthest along the ledger with one upsert (safe on any engine).</item>
+/// <item>Ledger day totals: the trigger's upsert of today's row would queue every writer on one row lock on PostgreSQL; there
+/// each day and kind is spread over slots (<see cref="LedgerDayTotalsSql.Postgres"/>).</item>
 /// </list>
 /// </remarks>
 public sealed class WriteGate
@@ -178,4 +182,22 @@ public sealed class WriteTransaction : IAsyncDisposable
         _db.HoldsWriteDoor = false;
         _queue?.Release();
     }
+}
+
+/// <summary>
+/// The names writers lock with <see cref="WriteTransaction.LockAsync"/>, in one place: two decisions about the same thing must
+/// take the same name, whichever service makes them.
+/// </summary>
+public static class LockNames
+{
+    /// <summary>A purchase's sharing places, its shares' answers and its periods' dates.</summary>
+    public static string Purchase(int purchaseId) => $"purchase:{purchaseId}";
+
+    /// <summary>A request key (Idempotency-Key) of one kind of request: sale, client, booking.</summary>
+    public static string RequestKey(string kind, string key) => $"request:{kind}:{key}";
+
+    /// <summary>A client's members' app login, and the email it signs in with.</summary>
+    public static string MemberLogin(int clientId) => $"member-login:client:{clientId}";
+
+    public static string LoginEmail(string normalizedEmail) => $"member-login:email:{normalizedEmail}";
 }

@@ -83,7 +83,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         await using var tx = await db.BeginWriteAsync(ct);
         // PostgreSQL has no writer queue: the same request sent twice waits here for the first to commit, so its second look
         // finds that booking and replays it, rather than spending a credit the unique index then refuses.
-        if (requestKey is not null) await tx.LockAsync($"booking-request:{requestKey}", ct);
+        if (requestKey is not null) await tx.LockAsync(LockNames.RequestKey("booking", requestKey), ct);
         if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay; // committed while we queued
         var periodId = facts.PeriodId!.Value;
         // Takes the credit only while the time frame still covers the day and has one left, and the client may still use it.

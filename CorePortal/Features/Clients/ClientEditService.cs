@@ -65,7 +65,7 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
         await using var tx = await db.BeginWriteAsync(ct);
         if (requestKey is not null)
         {
-            await tx.LockAsync($"request:client:{requestKey}", ct);
+            await tx.LockAsync(LockNames.RequestKey("client", requestKey), ct);
             if (await AddedWithAsync(db, requestKey, ct) is { } added) return Replay(added);
         }
         var client = clientId is { } id ? await db.Clients.SingleOrDefaultAsync(c => c.Id == id, ct) : null;

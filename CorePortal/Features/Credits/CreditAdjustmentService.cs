@@ -46,7 +46,7 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
         // PostgreSQL: the purchase's StartsOn and EndsOn are recomputed below from all its periods, and the version check guards
         // only the periods edited. Two edits of different periods at once would each read the other's period as it was and
         // write a stale MIN/MAX; the named lock makes the second wait until the first committed, then read what it wrote.
-        await tx.LockAsync($"purchase:{request.PurchaseId}", ct);
+        await tx.LockAsync(LockNames.Purchase(request.PurchaseId), ct);
         var (result, periods) = await CheckAsync(db, request, ct);
         if (!result.Succeeded) return result;
 

@@ -51,8 +51,8 @@ public sealed class MemberAccountService(IDbContextFactory<CoreDbContext> dbFact
         var normalized = users.NormalizeEmail(email);
         // The checks below decide the insert: two invitations at once (on any server) for this client or this email take
         // turns, always in this order, and the second sees the first's login.
-        await tx.LockAsync($"member-login:client:{clientId}", ct);
-        await tx.LockAsync($"member-login:email:{normalized}", ct);
+        await tx.LockAsync(LockNames.MemberLogin(clientId), ct);
+        await tx.LockAsync(LockNames.LoginEmail(normalized), ct);
         var login = await db.Users.SingleOrDefaultAsync(u => u.ClientId == clientId, ct);
         if (login is { PasswordHash: not null } or { IsDisabled: true })
             return ServiceResult.Conflict($"{client.FullName} already has an app login{(login.IsDisabled ? ", and it is disabled" : "")}.");

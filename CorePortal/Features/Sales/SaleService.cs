@@ -45,7 +45,7 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
         await using var tx = await db.BeginWriteAsync(ct);
         if (requestKey is not null)
         {
-            await tx.LockAsync(RequestLock(requestKey), ct);
+            await tx.LockAsync(LockNames.RequestKey("sale", requestKey), ct);
             if (await ReplayAsync(db, requestKey, request.OwnerClientId, ct) is { } replay) return replay;
         }
 
@@ -91,9 +91,6 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
         var sharedNames = sharedIds.Select(id => shared.Single(c => c.Id == id).FullName).ToList();
         return ServiceResult.Success(new SaleReceipt(purchase.Id, owner.Id, owner.FullName, purchase.Name, sharedNames), $"Sold {purchase.Name} to {owner.FullName}.");
     }
-
-    /// <summary>The lock a sale's request key takes, so two requests with one key decide one after the other.</summary>
-    public static string RequestLock(string requestKey) => $"request:sale:{requestKey}";
 
     private static async Task<ServiceResult<SaleReceipt>?> ReplayAsync(CoreDbContext db, string requestKey, int? ownerClientId, CancellationToken ct)
     {

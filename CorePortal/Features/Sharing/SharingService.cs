@@ -22,7 +22,7 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         // The count of places below decides the insert: invitations, answers and removals of this purchase on any server wait here.
-        await tx.LockAsync(PurchaseLock(purchaseId), ct);
+        await tx.LockAsync(LockNames.Purchase(purchaseId), ct);
         var purchase = await db.Purchases.Include(p => p.OwnerClient).Include(p => p.Location).SingleOrDefaultAsync(p => p.Id == purchaseId, ct);
         if (purchase is null) return ServiceResult.NotFound("There is no such purchase.");
         if (!Access.CanShare(user, purchase.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can share this package.");
@@ -151,17 +151,12 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         return ServiceResult.Ok(accept ? $"{share.Client.FullName} can now book with {share.Purchase!.Name}." : $"{share.Client.FullName} declined {share.Purchase!.Name}.");
     }
 
-    /// <summary>
-    /// The name every change to a purchase's shares locks (<see cref="WriteTransaction.LockAsync"/>): on PostgreSQL, where
-    /// writers run at once, it keeps the sharing limit and single-use answers; on SQLite writers are one at a time already.
-    /// </summary>
-    public static string PurchaseLock(int purchaseId) => $"purchase:{purchaseId}";
 
     // Finds the share's purchase without locking, then locks it: the caller reads the share again after the lock.
     private static async Task LockPurchaseOfAsync(CoreDbContext db, WriteTransaction tx, System.Linq.Expressions.Expression<Func<PurchaseShare, bool>> which, CancellationToken ct)
     {
         if (await db.PurchaseShares.AsNoTracking().Where(which).Select(s => (int?)s.PurchaseId).FirstOrDefaultAsync(ct) is { } purchaseId)
-            await tx.LockAsync(PurchaseLock(purchaseId), ct);
+            await tx.LockAsync(LockNames.Purchase(purchaseId), ct);
     }
 
     // Who may see a balance changed, so listeners learn it through the same feed as credit changes.
