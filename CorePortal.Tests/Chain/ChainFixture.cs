@@ -15,7 +15,7 @@ public sealed class ChainFixture : IAsyncLifetime
     private readonly SemaphoreSlim _starting = new(1, 1);
     private readonly RedisServerFixture _redis = new();
     private TestDatabase? _database;
-    private bool _started;
+    private Task? _start;
 
     public AppServer A { get; private set; } = null!;
     public AppServer B { get; private set; } = null!;
@@ -45,34 +45,36 @@ public sealed class ChainFixture : IAsyncLifetime
         await _starting.WaitAsync();
         try
         {
-            if (!_started)
-            {
-                _database = new TestDatabase(DatabaseEngine.Postgres); // migrated, empty: the servers seed it
-                var mail = Directory.CreateTempSubdirectory("coreportal-chain-mail-").FullName;
-                var environment = new Dictionary<string, string>
-                {
-                    ["Database__Provider"] = "Postgres",
-                    ["ConnectionStrings__Core"] = _database.ConnectionString,
-                    ["ConnectionStrings__Redis"] = _redis.ConnectionString,
-                    ["Proxy__KnownProxies__0"] = "127.0.0.1",
-                    ["Seed__Demo"] = "true",
-                    ["Seed__Clients"] = "20",
-                    ["Smtp__PickupFolder"] = mail,
-                    ["Auth__SignInsPerMinute"] = "100",
-                    ["Auth__SignInsPerAccountPerMinute"] = "100",
-                    ["Logging__LogLevel__Default"] = "Warning",
-                };
-                A = new AppServer("A", environment);
-                B = new AppServer("B", environment);
-                await Task.WhenAll(A.StartAsync(), B.StartAsync());
-                await Nginx.StartAsync(A, B);
-                using var http = new HttpClient { BaseAddress = new Uri(A.BaseUrl) };
-                StaffToken = (await ApiApp.LoginAsync(http, DemoUsers.Staff)).AccessToken;
-                _started = true;
-            }
+            _start ??= StartAsync(); // a failed start fails every test, without starting again
+            await _start;
             foreach (var server in Servers.Where(s => s.HasExited)) await server.StartAsync();
         }
         finally { _starting.Release(); }
+    }
+
+    private async Task StartAsync()
+    {
+        _database = new TestDatabase(DatabaseEngine.Postgres); // migrated, empty: the servers seed it
+        var mail = Directory.CreateTempSubdirectory("coreportal-chain-mail-").FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Core"] = _database.ConnectionString,
+            ["ConnectionStrings__Redis"] = _redis.ConnectionString,
+            ["Proxy__KnownProxies__0"] = "127.0.0.1",
+            ["Seed__Demo"] = "true",
+            ["Seed__Clients"] = "0",
+            ["Smtp__PickupFolder"] = mail,
+            ["Auth__SignInsPerMinute"] = "100",
+            ["Auth__SignInsPerAccountPerMinute"] = "100",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        A = new AppServer("A", environment);
+        B = new AppServer("B", environment);
+        await Task.WhenAll(A.StartAsync(), B.StartAsync());
+        await Nginx.StartAsync(A, B);
+        using var http = new HttpClient { BaseAddress = new Uri(A.BaseUrl) };
+        StaffToken = (await ApiApp.LoginAsync(http, DemoUsers.Staff)).AccessToken;
     }
 
     /// <summary>A client of the JSON API with the staff token, straight to a server or through nginx.</summary>
