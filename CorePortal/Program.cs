@@ -3,6 +3,7 @@ using CorePortal.Data;
 using CorePortal.Features;
 using CorePortal.Features.Api;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
 using CorePortal.Features.Members;
@@ -30,6 +31,7 @@ builder.Services.AddPortalFeatures();
 builder.Services.AddPortalLive(builder.Configuration);
 builder.Services.AddPortalChain(builder.Configuration);
 builder.Services.AddPortalApi();
+builder.Services.AddPortalMetrics(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<CoreDbContext>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -74,6 +76,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapPortalMetrics();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapPortalApi();

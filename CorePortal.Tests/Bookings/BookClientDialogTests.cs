@@ -4,6 +4,7 @@ using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Bookings;
 using CorePortal.Features.Clients;
+using CorePortal.Features.Common;
 using CorePortal.Features.Live;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,7 @@ public sealed class BookClientDialogTests : PortalComponentTest, IAsyncDisposabl
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new BalanceFeed(NullLogger<BalanceFeed>.Instance));
         Services.AddSingleton(new ClientSearchService(_db));
+        Services.AddMetrics().AddSingleton<PortalMetrics>();
         Services.AddScoped<BookingService>();
         Services.AddScoped<CurrentUser>();
         AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);

@@ -74,6 +74,14 @@ public sealed class PostgresServer
         return ConnectionString(name);
     }
 
+    /// <summary>A new database with no schema at all, for what an app does on its first start; its connection string.</summary>
+    public string CreateEmptyDatabase()
+    {
+        var name = $"empty_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..30];
+        Execute("postgres", $"CREATE DATABASE {name} TEMPLATE template0");
+        return ConnectionString(name);
+    }
+
     public void DropDatabase(string connectionString)
     {
         using (var connection = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(connection);

@@ -55,6 +55,8 @@ public sealed class StudioBuilder : IDisposable
     public FixedClock Clock => Get<TimeProvider>() as FixedClock ?? throw new InvalidOperationException("This studio runs on the app's own clock.");
     public DateOnly Today => DateOnly.FromDateTime(Get<TimeProvider>().GetLocalNow().DateTime);
     public BalanceFeed Feed => Get<BalanceFeed>();
+    public PortalMetrics Metrics => Get<PortalMetrics>();
+    public System.Diagnostics.Metrics.IMeterFactory Meters => Get<System.Diagnostics.Metrics.IMeterFactory>();
     public OutboxSignal Signal => Get<OutboxSignal>();
     public BookingService Bookings => Get<BookingService>();
     public VisitHistoryService Visits => Get<VisitHistoryService>();

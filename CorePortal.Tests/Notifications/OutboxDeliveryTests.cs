@@ -20,7 +20,7 @@ public sealed partial class OutboxDeliveryTests : IAsyncLifetime
     {
         var options = Options.Create(new SmtpOptions { Host = host, Port = _smtp.Port, From = "Downtown Studio <studio@example.com>", PublicBaseUrl = "https://portal.example" });
         var mail = new MailSender(options, new HostingEnvironment { ContentRootPath = _contentRoot });
-        return new OutboxDelivery(_studio.Db, mail, new FeedPushSender(_studio.Db, _studio.Clock), _studio.Clock, NullLogger<OutboxDelivery>.Instance);
+        return new OutboxDelivery(_studio.Db, mail, new FeedPushSender(_studio.Db, _studio.Clock), _studio.Clock, NullLogger<OutboxDelivery>.Instance, _studio.Metrics);
     }
 
     [Fact]

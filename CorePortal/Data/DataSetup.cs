@@ -14,6 +14,7 @@ public static class DataSetup
         services.AddSingleton<WriteGate>();
         // One context per operation from the factory, of the engine's own type; Identity's stores get the scoped context it also registers.
         services.AddDbContextFactory<CoreDbContext, EngineContextFactory>(settings.Configure);
+        services.AddSingleton<DbCommandMetrics>().ConfigureDbContext<CoreDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<DbCommandMetrics>()), ServiceLifetime.Singleton);
         services.Configure<SeedOptions>(o => o.Demo = env.IsDevelopment());
         services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
         services.AddScoped<DemoSeeder>();

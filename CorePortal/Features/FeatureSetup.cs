@@ -9,6 +9,10 @@ public static class FeatureSetup
 {
     public static void AddPortalFeatures(this IServiceCollection services)
     {
+        // Metrics: one meter the services record into; MetricsSetup exports it
+        services.AddMetrics();
+        services.AddSingleton<Common.PortalMetrics>();
+
         // Clients and credits
         services.AddSingleton<ClientSearchService>(); // holds no state but the connection string it reads once
         services.AddScoped<ClientEditService>();

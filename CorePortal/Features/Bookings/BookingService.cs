@@ -12,7 +12,7 @@ namespace CorePortal.Features.Bookings;
 /// Books clients into sessions from a credit pool. Credits and places are taken by conditional updates inside
 /// one transaction, so simultaneous requests can never spend a credit or a place twice.
 /// </summary>
-public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock)
+public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock, PortalMetrics metrics)
 {
     /// <summary>
     /// The client's own active purchases and the accepted shared ones, each with the time frame containing the
@@ -40,6 +40,15 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     /// A request key seen before returns the booking it made instead of booking again.
     /// </summary>
     public async Task<ServiceResult<BookingReceipt>> BookAsync(ClaimsPrincipal user, int sessionId, int clientId, int purchaseId, string? requestKey, CancellationToken ct = default)
+    {
+        // Counted here, once, whichever of the many exits below the result took.
+        var result = await BookOnceAsync(user, sessionId, clientId, purchaseId, requestKey, ct);
+        if (!result.Succeeded) metrics.BookingRefused(result.Outcome);
+        else if (!result.Value!.Replayed) metrics.BookingMade();
+        return result;
+    }
+
+    private async Task<ServiceResult<BookingReceipt>> BookOnceAsync(ClaimsPrincipal user, int sessionId, int clientId, int purchaseId, string? requestKey, CancellationToken ct)
     {
         if (!Access.CanUseCreditsFor(user, clientId)) return Fail(ServiceResult.Forbidden("Your role does not allow booking for this client."));
         requestKey = string.IsNullOrWhiteSpace(requestKey) ? null : requestKey.Trim();

@@ -1,5 +1,6 @@
 using CorePortal.Data;
 using CorePortal.Features.Auth;
+using CorePortal.Features.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace CorePortal.Features.Live;
 /// location and receives "BalanceChanged" for it; every join is authorized here, on the server.
 /// </summary>
 [Authorize(Policy = LiveSetup.ListenerPolicy)]
-public sealed class BalancesHub(BalanceListeners listeners, IDbContextFactory<CoreDbContext> dbFactory) : Hub
+public sealed class BalancesHub(BalanceListeners listeners, IDbContextFactory<CoreDbContext> dbFactory, PortalMetrics metrics) : Hub
 {
     public const string Path = "/hubs/balances";
     public const string EventName = "BalanceChanged";
@@ -43,8 +44,15 @@ public sealed class BalancesHub(BalanceListeners listeners, IDbContextFactory<Co
         return Task.CompletedTask;
     }
 
+    public override Task OnConnectedAsync()
+    {
+        metrics.HubConnected();
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        metrics.HubDisconnected();
         listeners.Leave(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
