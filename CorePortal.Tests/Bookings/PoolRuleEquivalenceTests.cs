@@ -8,12 +8,13 @@ namespace CorePortal.Tests.Bookings;
 
 /// <summary>
 /// The guarded debit restates the pool rule in SQL (PoolRule.UsableSql); the readers use the query expression
-/// (PoolRule.Usable). Over the same randomized studio, both must pick the same periods for every client and day.
+/// (PoolRule.Usable). Over the same randomized studio, both must pick the same periods for every client and day, on each
+/// engine (the PostgreSQL pass runs this class again there).
 /// </summary>
 public sealed class PoolRuleEquivalenceTests : IDisposable
 {
     private static readonly DateOnly Today = new(2026, 3, 2);
-    private static readonly string UsableBySql = $"SELECT Id AS Value FROM CreditPeriods WHERE {PoolRule.UsableSql}";
+    private static readonly string UsableBySql = $"""SELECT "Id" AS "Value" FROM "CreditPeriods" WHERE {PoolRule.UsableSql}""";
     private readonly TestDatabase _db = new();
 
     [Fact]
@@ -27,7 +28,7 @@ public sealed class PoolRuleEquivalenceTests : IDisposable
         {
             foreach (var clientId in clientIds)
             {
-                var bySql = await db.Database.SqlQueryRaw<int>(UsableBySql, PoolRule.SqlParameters(clientId, day)).ToListAsync(TestContext.Current.CancellationToken);
+                var bySql = await db.Database.SqlQuery<int>(PoolRule.Sql(UsableBySql, clientId, day)).ToListAsync(TestContext.Current.CancellationToken);
                 var byExpression = await db.CreditPeriods.Where(PoolRule.Usable(db, clientId, day)).Select(p => p.Id)
                     .ToListAsync(TestContext.Current.CancellationToken);
                 Assert.True(bySql.Order().SequenceEqual(byExpression.Order()),

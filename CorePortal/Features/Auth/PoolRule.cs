@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using CorePortal.Data;
-using Microsoft.Data.Sqlite;
 
 namespace CorePortal.Features.Auth;
 
@@ -9,7 +8,7 @@ namespace CorePortal.Features.Auth;
 /// The pool rule, written once: a client may use a time frame (period) of a purchase on a day when the purchase is
 /// active, the period covers the day and has a credit left (or is unlimited), and the client is the owner or holds an
 /// accepted share. Every reader uses these expressions; the guarded debit restates it as <see cref="UsableSql"/> for
-/// speed, and PoolRuleEquivalenceTests proves both give the same answers.
+/// speed, and PoolRuleEquivalenceTests proves both give the same answers, on each engine.
 /// </summary>
 public static class PoolRule
 {
@@ -39,20 +38,25 @@ public static class PoolRule
     }
 
     /// <summary>
-    /// <see cref="Usable"/> as a SQL condition on a row of CreditPeriods, for the guarded debit, with the parameters
-    /// @clientId and @day (bind them with <see cref="SqlParameters"/>).
+    /// <see cref="Usable"/> as a SQL condition on a row of "CreditPeriods", for the guarded debit: a composite format whose
+    /// placeholders {0} and {1} are the client id and the day. Compose it with more SQL and pass it through
+    /// <see cref="Sql"/>, so EF Core binds each value through the engine's own type mapping (a day is text on SQLite, a date
+    /// on PostgreSQL). Every name is quoted: PostgreSQL folds unquoted names to lower case.
     /// </summary>
-    public static readonly string UsableSql = $"""
-        CreditPeriods.StartsOn <= @day AND CreditPeriods.EndsOn >= @day
-          AND (CreditPeriods.MaxCredits IS NULL OR CreditPeriods.UsedCredits < CreditPeriods.MaxCredits)
-          AND EXISTS (SELECT 1 FROM Purchases p WHERE p.Id = CreditPeriods.PurchaseId AND p.Status = {(int)PurchaseStatus.Active}
-            AND (p.OwnerClientId = @clientId OR EXISTS (SELECT 1 FROM PurchaseShares s
-              WHERE s.PurchaseId = p.Id AND s.ClientId = @clientId AND s.Status = {(int)ShareStatus.Accepted})))
+    public static readonly string UsableSql = $$"""
+        "CreditPeriods"."StartsOn" <= {1} AND "CreditPeriods"."EndsOn" >= {1}
+          AND ("CreditPeriods"."MaxCredits" IS NULL OR "CreditPeriods"."UsedCredits" < "CreditPeriods"."MaxCredits")
+          AND EXISTS (SELECT 1 FROM "Purchases" p WHERE p."Id" = "CreditPeriods"."PurchaseId" AND p."Status" = {{(int)PurchaseStatus.Active}}
+            AND (p."OwnerClientId" = {0} OR EXISTS (SELECT 1 FROM "PurchaseShares" s
+              WHERE s."PurchaseId" = p."Id" AND s."ClientId" = {0} AND s."Status" = {{(int)ShareStatus.Accepted}})))
         """;
 
-    /// <summary>The parameters of <see cref="UsableSql"/>; the day in the text form EF Core's SQLite provider stores dates in.</summary>
-    public static SqliteParameter[] SqlParameters(int clientId, DateOnly day) =>
-        [new("@clientId", clientId), new("@day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))];
+    /// <summary>
+    /// SQL that contains <see cref="UsableSql"/> as a parameterized statement: {0} the client id, {1} the day, and {2}, {3}, …
+    /// the further values, in order.
+    /// </summary>
+    public static FormattableString Sql(string format, int clientId, DateOnly day, params object?[] more) =>
+        FormattableStringFactory.Create(format, [clientId, day, .. more]);
 
     private sealed class Substitute(ParameterExpression from, Expression to) : ExpressionVisitor
     {

@@ -3,7 +3,6 @@ using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
@@ -82,27 +81,30 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         int clientId, string? requestKey, CancellationToken ct)
     {
         await using var tx = await db.BeginWriteAsync(ct);
+        // PostgreSQL has no writer queue: the same request sent twice waits here for the first to commit, so its second look
+        // finds that booking and replays it, rather than spending a credit the unique index then refuses.
+        if (requestKey is not null) await tx.LockAsync($"booking-request:{requestKey}", ct);
         if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay; // committed while we queued
         var periodId = facts.PeriodId!.Value;
         // Takes the credit only while the time frame still covers the day and has one left, and the client may still use it.
-        var balance = (await db.Database.SqlQueryRaw<PeriodBalance>(DebitSql,
-            [.. PoolRule.SqlParameters(clientId, facts.Day), new SqliteParameter("@periodId", periodId),
-             new SqliteParameter("@version", Guid.NewGuid().ToString().ToUpperInvariant())]).ToListAsync(ct)).SingleOrDefault(); // Guids as EF Core stores them
+        // The version as a Guid: EF Core binds it the way each engine stores it (upper-case text on SQLite, uuid on PostgreSQL).
+        var balance = (await db.Database.SqlQuery<PeriodBalance>(PoolRule.Sql(DebitSql, clientId, facts.Day, periodId, Guid.NewGuid()))
+            .ToListAsync(ct)).SingleOrDefault();
         if (balance is null) // something changed since the checks: say what, as it stands under the lock
             return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId)
                 ?? Fail(ServiceResult.Conflict($"No credits left on {facts.PurchaseName}."));
         var placed = await db.Database.ExecuteSqlAsync(
-            $"UPDATE Sessions SET BookedCount = BookedCount + 1 WHERE Id = {facts.SessionId} AND BookedCount < Capacity", ct);
+            $"""UPDATE "Sessions" SET "BookedCount" = "BookedCount" + 1 WHERE "Id" = {facts.SessionId} AND "BookedCount" < "Capacity" """, ct);
         if (placed == 0) return Fail(ServiceResult.Conflict($"{facts.SessionLabel} is full."));
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime; // Kind Utc: PostgreSQL's timestamptz takes no other
         var bookingId = (await db.Database.SqlQuery<int>($"""
-            INSERT INTO Bookings (SessionId, ClientId, PurchaseId, PeriodId, Status, BookedAtUtc, ActiveClientId, RequestKey)
+            INSERT INTO "Bookings" ("SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey")
             VALUES ({facts.SessionId}, {clientId}, {facts.PurchaseId}, {periodId}, {(int)BookingStatus.Booked}, {now}, {clientId}, {requestKey})
-            RETURNING Id AS Value
+            RETURNING "Id" AS "Value"
             """).ToListAsync(ct)).Single();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO Ledger (PurchaseId, PeriodId, Kind, Amount, MaxAfter, UsedAfter, BookingId, Actor, AtUtc, Note)
+            INSERT INTO "Ledger" ("PurchaseId", "PeriodId", "Kind", "Amount", "MaxAfter", "UsedAfter", "BookingId", "Actor", "AtUtc", "Note")
             VALUES ({facts.PurchaseId}, {periodId}, {(int)LedgerKind.BookingUse}, 1, {balance.Max}, {balance.Used}, {bookingId},
               {user.ActorName()}, {now}, {$"{facts.SessionLabel}, used by {facts.Client}"})
             """, ct);
@@ -114,11 +116,13 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
             $"{facts.Client} is booked into {facts.SessionLabel}.");
     }
 
-    // The pool rule restated in SQL (PoolRule.UsableSql) so the debit re-checks it in the same statement that takes the credit.
-    private static readonly string DebitSql = $"""
-        UPDATE CreditPeriods SET UsedCredits = UsedCredits + 1, Version = @version
-        WHERE Id = @periodId AND {PoolRule.UsableSql}
-        RETURNING UsedCredits AS Used, MaxCredits AS Max
+    // The pool rule restated in SQL (PoolRule.UsableSql: {0} client, {1} day) so the debit re-checks it in the same statement
+    // that takes the credit; {2} the period, {3} the new version. One guarded statement: correct under READ COMMITTED too, as
+    // PostgreSQL re-evaluates the WHERE on the row a concurrent debit committed before it updates it.
+    private static readonly string DebitSql = $$"""
+        UPDATE "CreditPeriods" SET "UsedCredits" = "UsedCredits" + 1, "Version" = {3}
+        WHERE "Id" = {2} AND {{PoolRule.UsableSql}}
+        RETURNING "UsedCredits" AS "Used", "MaxCredits" AS "Max"
         """;
 
     private sealed record PeriodBalance(int Used, int? Max);

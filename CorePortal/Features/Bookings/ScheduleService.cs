@@ -77,7 +77,9 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
 
         var session = new Session
         {
-            Name = name, LocationId = input.LocationId, Trainer = trainer, StartsAt = input.Date!.Value.Date + input.StartTime!.Value,
+            Name = name, LocationId = input.LocationId, Trainer = trainer,
+            // Studio-local, whatever kind the date came in as (an API body may say Utc): PostgreSQL's timestamp takes no other.
+            StartsAt = DateTime.SpecifyKind(input.Date!.Value.Date + input.StartTime!.Value, DateTimeKind.Unspecified),
             DurationMinutes = input.DurationMinutes, Capacity = input.Capacity,
         };
         await using var tx = await db.BeginWriteAsync(ct);

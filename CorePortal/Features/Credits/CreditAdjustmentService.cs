@@ -42,7 +42,11 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
     {
         if (!Access.CanAdjustCredits(user)) return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Forbidden("Only front-desk staff and managers can update credits."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.BeginWriteAsync(ct); // BEGIN IMMEDIATE: no other writer until we commit
+        await using var tx = await db.BeginWriteAsync(ct); // SQLite: BEGIN IMMEDIATE, no other writer until we commit
+        // PostgreSQL: the purchase's StartsOn and EndsOn are recomputed below from all its periods, and the version check guards
+        // only the periods edited. Two edits of different periods at once would each read the other's period as it was and
+        // write a stale MIN/MAX; the named lock makes the second wait until the first committed, then read what it wrote.
+        await tx.LockAsync($"purchase:{request.PurchaseId}", ct);
         var (result, periods) = await CheckAsync(db, request, ct);
         if (!result.Succeeded) return result;
 

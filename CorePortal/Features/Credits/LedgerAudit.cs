@@ -7,35 +7,48 @@ public sealed record PeriodDisagreement(int PeriodId, int? CachedMax, int Ledger
 
 public sealed record DayTotalDisagreement(string Day, LedgerKind Kind, int KeptAmount, int LedgerAmount, int KeptRows, int LedgerRows);
 
-/// <summary>Checks that what is kept beside the ledger (each period's cached Used and Max, the per-day totals) equals what its rows add up to.</summary>
+/// <summary>
+/// Checks that what is kept beside the ledger (each period's cached Used and Max, the per-day totals) equals what its rows add up to.
+/// The SQL runs on both engines: every name quoted, every subquery named, sums cast to INTEGER (PostgreSQL's SUM of an int is a bigint).
+/// </summary>
 public static class LedgerAudit
 {
     public static Task<List<PeriodDisagreement>> FindDisagreementsAsync(CoreDbContext db, CancellationToken ct = default) =>
         db.Database.SqlQuery<PeriodDisagreement>($"""
-            SELECT p.Id AS PeriodId, p.MaxCredits AS CachedMax, COALESCE(s.LedgerMax, 0) AS LedgerMax,
-                   p.UsedCredits AS CachedUsed, COALESCE(s.LedgerUsed, 0) AS LedgerUsed
-            FROM CreditPeriods p
+            SELECT p."Id" AS "PeriodId", p."MaxCredits" AS "CachedMax", CAST(COALESCE(s."LedgerMax", 0) AS INTEGER) AS "LedgerMax",
+                   p."UsedCredits" AS "CachedUsed", CAST(COALESCE(s."LedgerUsed", 0) AS INTEGER) AS "LedgerUsed"
+            FROM "CreditPeriods" p
             LEFT JOIN (
-                SELECT PeriodId,
-                       SUM(CASE WHEN Kind IN ({(int)LedgerKind.Grant}, {(int)LedgerKind.Add}, {(int)LedgerKind.Deduct}) THEN Amount ELSE 0 END) AS LedgerMax,
-                       SUM(CASE WHEN Kind IN ({(int)LedgerKind.BookingUse}, {(int)LedgerKind.CancellationRefund}) THEN Amount ELSE 0 END) AS LedgerUsed
-                FROM Ledger GROUP BY PeriodId) s ON s.PeriodId = p.Id
-            WHERE (p.MaxCredits IS NOT NULL AND p.MaxCredits <> COALESCE(s.LedgerMax, 0))
-               OR p.UsedCredits <> COALESCE(s.LedgerUsed, 0)
-               OR p.UsedCredits < 0
+                SELECT "PeriodId",
+                       SUM(CASE WHEN "Kind" IN ({(int)LedgerKind.Grant}, {(int)LedgerKind.Add}, {(int)LedgerKind.Deduct}) THEN "Amount" ELSE 0 END) AS "LedgerMax",
+                       SUM(CASE WHEN "Kind" IN ({(int)LedgerKind.BookingUse}, {(int)LedgerKind.CancellationRefund}) THEN "Amount" ELSE 0 END) AS "LedgerUsed"
+                FROM "Ledger" GROUP BY "PeriodId") s ON s."PeriodId" = p."Id"
+            WHERE (p."MaxCredits" IS NOT NULL AND p."MaxCredits" <> COALESCE(s."LedgerMax", 0))
+               OR p."UsedCredits" <> COALESCE(s."LedgerUsed", 0)
+               OR p."UsedCredits" < 0
+            ORDER BY p."Id"
             """).ToListAsync(ct);
 
-    /// <summary>The days and kinds whose kept total (LedgerDailyTotals) differs from the ledger's rows, either way round.</summary>
+    /// <summary>
+    /// The days and kinds whose kept total (LedgerDailyTotals, summed over its slots on PostgreSQL) differs from the ledger's
+    /// rows, either way round. The day reads as 'yyyy-MM-dd' on both engines.
+    /// </summary>
     public static Task<List<DayTotalDisagreement>> FindDayTotalDisagreementsAsync(CoreDbContext db, CancellationToken ct = default) =>
-        db.Database.SqlQueryRaw<DayTotalDisagreement>(DayTotalsSql).ToListAsync(ct);
+        db.Database.SqlQueryRaw<DayTotalDisagreement>(db.Engine == DatabaseEngine.Postgres ? PostgresDayTotalsSql : SqliteDayTotalsSql).ToListAsync(ct);
 
-    private const string DayTotalsSql = $"""
-        SELECT Day, Kind, SUM(KeptAmount) AS KeptAmount, SUM(LedgerAmount) AS LedgerAmount, SUM(KeptRows) AS KeptRows, SUM(LedgerRows) AS LedgerRows
-        FROM (SELECT Day, Kind, Amount AS KeptAmount, 0 AS LedgerAmount, Rows AS KeptRows, 0 AS LedgerRows FROM LedgerDailyTotals
+    private static readonly string SqliteDayTotalsSql = DayTotalsSql(DatabaseEngine.Sqlite);
+    private static readonly string PostgresDayTotalsSql = DayTotalsSql(DatabaseEngine.Postgres);
+
+    // Kept rows and ledger rows side by side, then grouped by day and kind: a day's slots add up in the same SUM.
+    private static string DayTotalsSql(DatabaseEngine engine) => $"""
+        SELECT CAST(t."Day" AS TEXT) AS "Day", t."Kind",
+               CAST(SUM(t."KeptAmount") AS INTEGER) AS "KeptAmount", CAST(SUM(t."LedgerAmount") AS INTEGER) AS "LedgerAmount",
+               CAST(SUM(t."KeptRows") AS INTEGER) AS "KeptRows", CAST(SUM(t."LedgerRows") AS INTEGER) AS "LedgerRows"
+        FROM (SELECT "Day", "Kind", "Amount" AS "KeptAmount", 0 AS "LedgerAmount", "Rows" AS "KeptRows", 0 AS "LedgerRows" FROM "LedgerDailyTotals"
               UNION ALL
-              SELECT Day, Kind, 0, Amount, 0, Rows FROM ({LedgerDayTotalsSql.FromLedger}))
-        GROUP BY Day, Kind
-        HAVING SUM(KeptAmount) <> SUM(LedgerAmount) OR SUM(KeptRows) <> SUM(LedgerRows)
-        ORDER BY Day, Kind
+              SELECT l."Day", l."Kind", 0, l."Amount", 0, l."Rows" FROM ({LedgerDayTotalsSql.FromLedgerOn(engine)}) AS l) AS t
+        GROUP BY t."Day", t."Kind"
+        HAVING SUM(t."KeptAmount") <> SUM(t."LedgerAmount") OR SUM(t."KeptRows") <> SUM(t."LedgerRows")
+        ORDER BY 1, 2
         """;
 }
