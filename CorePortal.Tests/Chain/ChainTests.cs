@@ -38,9 +38,16 @@ public sealed class ChainTests(ChainFixture chain, BrowserFixture browser) : ICl
         using var other = chain.Api(chain.Other(pageServer).BaseUrl);
         using var booked = await other.PostAsJsonAsync("/api/bookings", new BookingRequest(session.Id, client.Id, pack.Id));
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         var receipt = (await booked.Content.ReadFromJsonAsync<BookingReceipt>())!;
 
-        await Expect(card.GetByTestId("credits-left")).ToHaveTextAsync(receipt.Remaining!.Value.ToString(CultureInfo.InvariantCulture), new() { Timeout = 1_000 });
+        // Waits on the page's DOM changes (not by polling), so the time measured is the time it took; a longer wait
+        // than the second allowed is let run so a failure says how late the update was, or that it never came.
+        var left = card.GetByTestId("credits-left");
+        await left.WaitForAsync(new() { Timeout = 15_000 });
+        waited.Stop();
+        await Expect(left).ToHaveTextAsync(receipt.Remaining!.Value.ToString(CultureInfo.InvariantCulture));
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(1), $"The booking reached the page on the other server after {waited.Elapsed.TotalMilliseconds:F0} ms.");
         await page.Context.CloseAsync();
     }
 
