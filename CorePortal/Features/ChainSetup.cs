@@ -21,9 +21,11 @@ public static class ChainSetup
 
     public static void AddPortalChain(this IServiceCollection services, IConfiguration configuration)
     {
-        var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {
+            // Only here: a single server keeps its default key ring (on disk, named after its folder), so upgrading one
+            // does not sign anybody out.
+            var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
             // Connect lazily: the key ring is first read on the first request, not while the container is built.
             var connection = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(redis));
             dataProtection.PersistKeysToStackExchangeRedis(() => connection.Value.GetDatabase(), KeyRingKey);
