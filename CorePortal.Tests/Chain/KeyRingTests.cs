@@ -13,10 +13,10 @@ public sealed class KeyRingTests(RedisServerFixture redis) : IClassFixture<Redis
     public async Task A_bearer_token_and_a_cookie_issued_by_one_server_are_accepted_by_another_and_the_key_ring_is_in_Redis()
     {
         redis.SkipIfUnavailable();
-        await using var a = new KestrelPortal { Settings = { ["ConnectionStrings:Redis"] = redis.ConnectionString } }.Start();
+        await using var a = new KestrelPortal { GeneratedClients = 0, Settings = { ["ConnectionStrings:Redis"] = redis.ConnectionString } }.Start();
         await using var b = new KestrelPortal
         {
-            Engine = a.Engine, DatabaseConnection = a.DatabaseConnection, Settings = { ["ConnectionStrings:Redis"] = redis.ConnectionString },
+            GeneratedClients = 0, Engine = a.Engine, DatabaseConnection = a.DatabaseConnection, Settings = { ["ConnectionStrings:Redis"] = redis.ConnectionString },
         }.Start();
 
         using var toA = new HttpClient { BaseAddress = new Uri(a.BaseUrl) };
