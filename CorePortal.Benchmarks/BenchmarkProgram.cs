@@ -1,11 +1,12 @@
 using System.Globalization;
+using CorePortal.Data;
 
 namespace CorePortal.Benchmarks;
 
-/// <summary>`dotnet run -c Release --project CorePortal.Benchmarks -- [--clients N] [--out results.json]`</summary>
+/// <summary>`dotnet run -c Release --project CorePortal.Benchmarks -- [--clients N] [--out results.json] [--provider Postgres --pg "conn"]`</summary>
 public static class BenchmarkProgram
 {
-    private const string Usage = "[--clients N] [--out results.json] [--db path] [--listeners 200,1000] [--live-bookings 50] [--visits 2000] [--profile-opens 20] [--circuits 100]";
+    private const string Usage = "[--clients N] [--out results.json] [--db path] [--listeners 200,1000] [--live-bookings 50] [--visits 2000] [--profile-opens 20] [--circuits 100] [--pool-credits 2000] [--provider Postgres --pg \"Host=…;Database=…;Username=…\"]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -23,6 +24,9 @@ public static class BenchmarkProgram
                 "--visits" => options with { Visits = Int(value) },
                 "--profile-opens" => options with { ProfileOpens = Int(value) },
                 "--circuits" => options with { Circuits = Int(value) },
+                "--pool-credits" => options with { PoolCredits = Int(value) },
+                "--provider" => options with { Provider = Enum.Parse<DatabaseEngine>(value, ignoreCase: true) },
+                "--pg" => options with { PostgresConnection = value },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Use: {Usage}"),
             };
             i++;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CorePortal.Data;
 
 namespace CorePortal.Benchmarks;
 
@@ -11,6 +12,10 @@ public sealed record BenchmarkOptions(int Clients = 100_000, int SearchQueries =
     public int Visits { get; init; } = 2_000;
     public int ProfileOpens { get; init; } = 20;
     public int Circuits { get; init; } = 100;
+    /// <summary>Postgres: the search and booking scenarios run on PostgreSQL too (<see cref="PostgresConnection"/>), after SQLite's.</summary>
+    public DatabaseEngine Provider { get; init; } = DatabaseEngine.Sqlite;
+    /// <summary>An Npgsql connection string to an empty database (or one this benchmark seeded before) for the PostgreSQL rows.</summary>
+    public string? PostgresConnection { get; init; }
 }
 
 /// <summary>Seeds a database at the given scale, runs the scenarios in order and collects one row each.</summary>
@@ -54,6 +59,12 @@ public static class BenchmarkRunner
                 failed.AddRange(browserFailures);
                 rows.Add(MemoryScenario.Process(options.Clients));
             }
+            if (options.Provider == DatabaseEngine.Postgres)
+            {
+                var (pgRows, pgFailures) = await RunPostgresAsync(options, log);
+                rows.AddRange(pgRows);
+                failed.AddRange(pgFailures);
+            }
 
             return new BenchmarkReport(DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 $"{Environment.ProcessorCount} vCPU, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}", options.Clients, rows, failed);
@@ -63,5 +74,24 @@ public static class BenchmarkRunner
             if (folder is not null)
                 try { Directory.Delete(folder, recursive: true); } catch (IOException) { } // best effort on a temp folder
         }
+    }
+
+    /// <summary>
+    /// The search and booking scenarios on PostgreSQL, each against its own hand-written baseline on PostgreSQL: the same
+    /// scale, seeded by the app's bulk seeder into the database <see cref="BenchmarkOptions.PostgresConnection"/> names.
+    /// </summary>
+    public static async Task<(List<ResultRow> Rows, List<string> FailedChecks)> RunPostgresAsync(BenchmarkOptions options, Action<string>? log = null)
+    {
+        log ??= _ => { };
+        var connection = options.PostgresConnection ?? throw new ArgumentException("--provider Postgres needs --pg \"Host=…;Database=…;Username=…\"");
+        var watch = Stopwatch.StartNew();
+        log($"Seeding {options.Clients:N0} clients into PostgreSQL ...");
+        await using var host = await BenchHost.StartAsync(DatabaseEngine.Postgres, connection, options.Clients);
+        log($"Seeded in {watch.Elapsed.TotalSeconds:F1} s. Search on PostgreSQL ...");
+        var rows = await SearchScenario.RunAsync(host, options.SearchQueries, options.SearchWarmup);
+        log("Bookings on PostgreSQL ...");
+        var (bookingRows, failed) = await BookingScenario.RunAsync(host, options.PoolCredits);
+        rows.AddRange(bookingRows);
+        return (rows, failed);
     }
 }

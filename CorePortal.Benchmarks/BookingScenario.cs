@@ -7,7 +7,7 @@ namespace CorePortal.Benchmarks;
 
 /// <summary>
 /// Bookings against one shared pool from 1 and from 8 concurrent bookers, until the pool refuses: through
-/// BookingService.BookAsync, by hand as raw statements in one BEGIN IMMEDIATE transaction, and the physical
+/// BookingService.BookAsync, by hand as raw statements in one transaction (BEGIN IMMEDIATE on SQLite), and the physical
 /// floor (one conditional debit plus one ledger insert). Each run gets its own fresh pool on the same file; the three
 /// ways run in turn for several rounds and each reports its median round.
 /// </summary>
@@ -48,7 +48,7 @@ public static class BookingScenario
                 var (baseline, ratio) = run == service
                     ? ($"raw booking {Stats.N(raw.PerSecond)}/s; floor {Stats.N(floor.PerSecond)}/s", service.PerSecond / raw.PerSecond)
                     : run == raw ? ($"floor {Stats.N(floor.PerSecond)}/s", raw.PerSecond / floor.PerSecond) : ("", (double?)null);
-                rows.Add(new ResultRow($"booking {run.Name}, {bookers} booker{(bookers > 1 ? "s" : "")}",
+                rows.Add(new ResultRow($"booking {run.Name}, {bookers} booker{(bookers > 1 ? "s" : "")}{SearchScenario.EngineSuffix(host)}",
                     $"{Stats.N(run.PerSecond)} bookings/s ({run.Succeeded} booked)", run.P50, null, run.P99, baseline, ratio, checks));
             }
         }

@@ -1,4 +1,6 @@
 using CorePortal.Benchmarks;
+using CorePortal.Data;
+using CorePortal.Tests.Infrastructure;
 
 namespace CorePortal.Tests.Benchmarks;
 
@@ -40,5 +42,39 @@ public sealed class BenchmarkSmokeTests
         Assert.All(report.Rows.Where(r => r.Scenario.StartsWith("search", StringComparison.Ordinal)),
             r => Assert.EndsWith("20 with hits", r.Figure, StringComparison.Ordinal));
         Assert.Equal(report.Rows.Count, report.Table().Split('\n').Length - 1);
+    }
+
+    [Fact]
+    [Trait("Engine", "Postgres")]
+    public async Task On_postgres_search_and_booking_run_against_their_own_postgres_baselines_and_their_checks_hold()
+    {
+        PostgresServer.SkipIfUnavailable();
+        var connection = PostgresServer.Shared.CreateDatabase();
+        try
+        {
+            var (rows, failed) = await BenchmarkRunner.RunPostgresAsync(new BenchmarkOptions(Clients: 300, SearchQueries: 20, SearchWarmup: 2, PoolCredits: 40)
+            {
+                Provider = DatabaseEngine.Postgres, PostgresConnection = connection,
+            });
+
+            Assert.Empty(failed);
+            var scenarios = rows.Select(r => r.Scenario).ToList();
+            foreach (var kind in new[] { "name prefix", "email prefix", "phone digits", "barcode" })
+                Assert.Contains($"search: {kind} (PostgreSQL)", scenarios);
+            foreach (var way in new[] { "service", "raw", "floor" })
+            {
+                Assert.Contains($"booking {way}, 1 booker (PostgreSQL)", scenarios);
+                Assert.Contains($"booking {way}, 8 bookers (PostgreSQL)", scenarios);
+            }
+            Assert.All(rows.Where(r => r.Scenario.StartsWith("booking", StringComparison.Ordinal)),
+                r => Assert.StartsWith("checks ok", r.Note, StringComparison.Ordinal));
+            Assert.All(rows.Where(r => r.Scenario.StartsWith("search", StringComparison.Ordinal)),
+                r => Assert.EndsWith("20 with hits", r.Figure, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            PostgresServer.Shared.DropDatabase(connection);
+        }
     }
 }

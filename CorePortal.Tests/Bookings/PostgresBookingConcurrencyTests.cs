@@ -114,30 +114,33 @@ public sealed class PostgresBookingConcurrencyTests : IAsyncLifetime
     public async Task Validity_edits_of_two_periods_of_one_purchase_at_once_leave_its_start_and_end_at_the_min_and_max_of_its_periods()
     {
         var owner = await _world.ClientAsync("Maya", "Chen");
-        var membership = await _world.SellAsync(owner, "3-Month Membership", credits: 8, kind: CatalogKind.Membership, periodCount: 3);
 
-        // Without tx.LockAsync("purchase:…") in SaveAsync this fails: both edits read all three periods under READ COMMITTED
-        // before either commits, so the edit of the first period recomputes the end from the last period's old end and the
-        // edit of the last period recomputes the start from the first period's old start. Purchase has no version token, so the
-        // later commit silently overwrites the other's StartsOn or EndsOn with a stale one. With the lock, the second edit
-        // waits for the first to commit and then reads both new dates. Several rounds, so the two really overlap.
+        // Both edits move the purchase's start: the first period starts 5 days earlier, and the last period moves before both
+        // (so the start is its new start, the end the middle period's end). Without tx.LockAsync("purchase:…") in SaveAsync
+        // this fails: under READ COMMITTED both edits read all three periods before either commits; the edit of the first
+        // period still sees the last period where it was, and recomputes StartsOn as its own new start. Purchase has no version
+        // token, so when that edit commits second it overwrites the right StartsOn with the wrong one (EF Core writes only the
+        // columns it changed, which is why the two edits must move the same bound to show it). Run without the lock (tried once),
+        // a round failed with StartsOn 15 Feb instead of 2 Jan; with it, the second edit waits for the first to commit, then
+        // reads both new dates.
         for (var round = 1; round <= 8; round++)
         {
-            var periods = (await _world.PurchaseAsync(membership.Id)).Periods;
-            var (first, last) = (periods[0], periods[^1]);
+            var membership = await _world.SellAsync(owner, $"3-Month Membership {round}", credits: 8, kind: CatalogKind.Membership, periodCount: 3);
+            var (first, middle, last) = (membership.Periods[0], membership.Periods[1], membership.Periods[2]);
+            var earlier = first.StartsOn.AddDays(-5);
+            var before = (Starts: earlier.AddDays(-40 - round), Ends: earlier.AddDays(-10));
             var results = await AllAtOnceAsync<ServiceResult<IReadOnlyList<AdjustmentPreview>>>(
             [
                 () => _world.Adjustments.SaveAsync(TestUsers.Staff, new CreditAdjustment(membership.Id, [new PeriodVersion(first.Id, first.Version)],
-                    CreditAction.AddCredits, null, EditValidity: true, StartsOn: first.StartsOn.AddDays(-round), EndsOn: first.EndsOn), Ct),
+                    CreditAction.AddCredits, null, EditValidity: true, StartsOn: earlier, EndsOn: first.EndsOn), Ct),
                 () => _world.Adjustments.SaveAsync(TestUsers.Staff, new CreditAdjustment(membership.Id, [new PeriodVersion(last.Id, last.Version)],
-                    CreditAction.AddCredits, null, EditValidity: true, StartsOn: last.StartsOn, EndsOn: last.EndsOn.AddDays(round)), Ct),
+                    CreditAction.AddCredits, null, EditValidity: true, StartsOn: before.Starts, EndsOn: before.Ends), Ct),
             ]);
 
             Assert.All(results, r => Assert.True(r.Succeeded, r.Message));
             var after = await _world.PurchaseAsync(membership.Id);
-            Assert.Equal(first.StartsOn.AddDays(-round), after.Periods.Min(p => p.StartsOn));
-            Assert.Equal(last.EndsOn.AddDays(round), after.Periods.Max(p => p.EndsOn));
-            Assert.Equal((after.Periods.Min(p => p.StartsOn), after.Periods.Max(p => p.EndsOn)), (after.StartsOn, after.EndsOn));
+            Assert.Equal((before.Starts, middle.EndsOn), (after.Periods.Min(p => p.StartsOn), after.Periods.Max(p => p.EndsOn)));
+            Assert.Equal((before.Starts, middle.EndsOn), (after.StartsOn, after.EndsOn));
         }
     }
 

@@ -42,8 +42,12 @@ public sealed class SaleServiceTests : IAsyncLifetime
     [Fact]
     public async Task Sale_is_one_transaction_a_failure_while_writing_shares_leaves_no_purchase_ledger_or_outbox()
     {
-        await _studio.Db.WriteAsync(db =>
-            db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_shares BEFORE INSERT ON PurchaseShares BEGIN SELECT RAISE(ABORT, 'share refused'); END;"));
+        await _studio.Db.WriteAsync(db => db.Database.ExecuteSqlRawAsync(db.Engine == DatabaseEngine.Postgres
+            ? """
+              CREATE FUNCTION refuse_shares() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'share refused'; END $$;
+              CREATE TRIGGER refuse_shares BEFORE INSERT ON "PurchaseShares" FOR EACH ROW EXECUTE FUNCTION refuse_shares();
+              """
+            : "CREATE TRIGGER refuse_shares BEFORE INSERT ON \"PurchaseShares\" BEGIN SELECT RAISE(ABORT, 'share refused'); END;"));
 
         await Assert.ThrowsAnyAsync<DbUpdateException>(() =>
             _studio.Sales.CheckoutAsync(TestUsers.Staff, new SaleRequest(_studio[FamilyStudio.FamilyPack], _studio["Maya Chen"], [_studio["Leo Chen"]])));

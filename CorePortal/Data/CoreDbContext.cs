@@ -69,6 +69,11 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
             e.HasIndex(c => c.PhoneDigitsReversed);
             e.HasIndex(c => c.RequestKey).IsUnique();
             e.Ignore(c => c.FullName);
+            // Search reads prefixes as ranges (key >= p AND key < p + U+FFFF) in code-point order, as SQLite's BINARY does:
+            // under the "C" collation PostgreSQL's btree indexes answer those ranges, and ORDER BY sorts as on SQLite.
+            if (postgres)
+                foreach (var key in new[] { nameof(Client.FirstNameKey), nameof(Client.LastNameKey), nameof(Client.EmailKey), nameof(Client.PhoneDigits), nameof(Client.PhoneDigitsReversed) })
+                    e.Property(key).UseCollation("C");
         });
 
         builder.Entity<Purchase>(e =>

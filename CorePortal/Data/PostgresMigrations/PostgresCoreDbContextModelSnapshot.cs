@@ -149,7 +149,8 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<string>("EmailKey")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<string>("FirstName")
                         .IsRequired()
@@ -159,7 +160,8 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<string>("FirstNameKey")
                         .IsRequired()
                         .HasMaxLength(80)
-                        .HasColumnType("character varying(80)");
+                        .HasColumnType("character varying(80)")
+                        .UseCollation("C");
 
                     b.Property<int>("HomeLocationId")
                         .HasColumnType("integer");
@@ -172,7 +174,8 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<string>("LastNameKey")
                         .IsRequired()
                         .HasMaxLength(80)
-                        .HasColumnType("character varying(80)");
+                        .HasColumnType("character varying(80)")
+                        .UseCollation("C");
 
                     b.Property<string>("Phone")
                         .IsRequired()
@@ -182,12 +185,14 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<string>("PhoneDigits")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("PhoneDigitsReversed")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .UseCollation("C");
 
                     b.Property<string>("RequestKey")
                         .HasMaxLength(100)

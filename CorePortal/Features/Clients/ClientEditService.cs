@@ -60,10 +60,14 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
             errors[nameof(input.HomeLocationId)] = ["Choose a home location."];
         if (errors.Count > 0) return Fail(ServiceResult.Invalid(errors));
 
-        // BEGIN IMMEDIATE: the barcode and request-key checks and the save see the same table.
+        // The barcode and request-key checks and the save see the same table: on SQLite writers are one at a time; on
+        // PostgreSQL a retry waits on its key's lock until the first request committed, then replays it.
         await using var tx = await db.BeginWriteAsync(ct);
-        if (requestKey is not null && await db.Clients.Where(c => c.RequestKey == requestKey).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct) is { } added)
-            return ServiceResult.Success(new SavedClient(added, Replayed: true), "This client was already added.");
+        if (requestKey is not null)
+        {
+            await tx.LockAsync($"request:client:{requestKey}", ct);
+            if (await AddedWithAsync(db, requestKey, ct) is { } added) return Replay(added);
+        }
         var client = clientId is { } id ? await db.Clients.SingleOrDefaultAsync(c => c.Id == id, ct) : null;
         if (clientId is not null && client is null) return Fail(ServiceResult.NotFound("No client has that id."));
         if (barcode.Length > 0 && await db.Clients.AnyAsync(c => c.Barcode == barcode && c.Id != (clientId ?? 0), ct))
@@ -94,10 +98,23 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
         }
         catch (DbUpdateException ex) when (DbErrors.IsUnique(ex, nameof(Client.Barcode)))
         {
-            return Fail(BarcodeTaken(client.Barcode)); // backstop: the check above ran under the write lock
+            return Fail(BarcodeTaken(client.Barcode)); // backstop: two new clients typed the same barcode at once (PostgreSQL)
+        }
+        catch (DbUpdateException ex) when (requestKey is not null && DbErrors.IsUnique(ex, nameof(Client.RequestKey)))
+        {
+            // Backstop: a writer that took no lock added a client with this key first; answer as its replay.
+            await using var again = await dbFactory.CreateDbContextAsync(ct);
+            if (await AddedWithAsync(again, requestKey, ct) is { } added) return Replay(added);
+            throw;
         }
         return ServiceResult.Success(new SavedClient(client.Id), $"{client.FullName} saved.");
     }
+
+    private static Task<int?> AddedWithAsync(CoreDbContext db, string requestKey, CancellationToken ct) =>
+        db.Clients.AsNoTracking().Where(c => c.RequestKey == requestKey).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+
+    private static ServiceResult<SavedClient> Replay(int clientId) =>
+        ServiceResult.Success(new SavedClient(clientId, Replayed: true), "This client was already added.");
 
     // The seeder's pattern; a typed-in barcode may already hold it, so step past any that is taken.
     private static async Task<string> GeneratedBarcodeAsync(CoreDbContext db, int clientId, CancellationToken ct)

@@ -3,8 +3,10 @@ using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CorePortal.Features.Clients;
 
@@ -24,8 +26,10 @@ public sealed record ClientPage(IReadOnlyList<ClientRow> Rows, int Total, bool T
 /// ignoring spaces, dashes, brackets and a leading +; a barcode matches exactly.
 /// </summary>
 /// <remarks>
-/// Search runs at every pause in typing, so it reads with Microsoft.Data.Sqlite on a pooled connection: EF's context,
-/// connection set-up and query pipeline cost ten times the indexed lookup itself, and at these sizes that is the whole cost.
+/// Search runs at every pause in typing, so it reads with the engine's own ADO.NET driver (Microsoft.Data.Sqlite or Npgsql)
+/// on a pooled connection: EF's context, connection set-up and query pipeline cost ten times the indexed lookup itself, and at
+/// these sizes that is the whole cost. The SQL is the same on both engines: quoted names, <c>@p</c> parameters, and key columns
+/// that compare in code-point order (SQLite's BINARY, PostgreSQL's "C" collation), so the ranges below are index ranges on both.
 /// </remarks>
 public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFactory)
 {
@@ -41,13 +45,13 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
     public const int PickerMinLength = 2;
 
     private const string RowSql = """
-        SELECT c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Barcode, l.Name
-        FROM Clients c JOIN Locations l ON l.Id = c.HomeLocationId
+        SELECT c."Id", c."FirstName", c."LastName", c."Email", c."Phone", c."Barcode", l."Name"
+        FROM "Clients" c JOIN "Locations" l ON l."Id" = c."HomeLocationId"
         """;
 
-    private const string Order = "ORDER BY c.LastNameKey, c.FirstNameKey, c.Id";
+    private const string Order = """ORDER BY c."LastNameKey", c."FirstNameKey", c."Id" """;
 
-    private string? _connectionString;
+    private (DatabaseEngine Engine, string ConnectionString)? _database;
 
     /// <summary>One page of the clients matching what staff typed: the studio team (members never search other clients).</summary>
     public async Task<ServiceResult<ClientPage>> SearchAsync(ClaimsPrincipal user, string? query, int page = 0, int pageSize = DefaultPageSize,
@@ -84,7 +88,7 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
         var filter = new ClientFilter();
         await using var connection = await OpenAsync(ct);
         await using var command = filter.Command(connection, BarcodeSql(filter, code));
-        return ServiceResult.Success(await command.ExecuteScalarAsync(ct) is long id ? (int?)id : null);
+        return ServiceResult.Success(await command.ExecuteScalarAsync(ct) is { } id and not DBNull ? Convert.ToInt32(id, CultureInfo.InvariantCulture) : (int?)null);
     }
 
     /// <summary>
@@ -110,13 +114,13 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
         $"{RowSql} WHERE {filter.Sql} {Order} LIMIT {pageSize} OFFSET {page * pageSize}";
 
     internal static string CountSql(ClientFilter filter) =>
-        $"SELECT count(*) FROM (SELECT 1 FROM Clients c WHERE {filter.Sql} LIMIT {CountLimit + 1})";
+        $"""SELECT count(*) FROM (SELECT 1 FROM "Clients" c WHERE {filter.Sql} LIMIT {CountLimit + 1}) AS capped""";
 
     internal static string OptionsSql(ClientFilter filter) =>
-        $"SELECT c.Id, c.FirstName, c.LastName, c.Email, c.Barcode FROM Clients c WHERE {filter.Sql} {Order} LIMIT {PickerSize}";
+        $"""SELECT c."Id", c."FirstName", c."LastName", c."Email", c."Barcode" FROM "Clients" c WHERE {filter.Sql} {Order} LIMIT {PickerSize}""";
 
     internal static string BarcodeSql(ClientFilter filter, string code) =>
-        $"SELECT c.Id FROM Clients c WHERE {filter.Exact(nameof(Client.Barcode), code)} LIMIT 1";
+        $"""SELECT c."Id" FROM "Clients" c WHERE {filter.Exact(nameof(Client.Barcode), code)} LIMIT 1""";
 
     /// <summary>The WHERE clause (over Clients as c) for what staff typed.</summary>
     internal static ClientFilter Filter(string query)
@@ -146,28 +150,31 @@ public sealed class ClientSearchService(IDbContextFactory<CoreDbContext> dbFacto
 
     private static bool LooksLikePhone(string q) => q.All(ch => char.IsAsciiDigit(ch) || ch is ' ' or '-' or '+' or '(' or ')' or '.');
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    /// <summary>A pooled connection of the context's engine (both drivers pool by connection string).</summary>
+    private async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        if (_connectionString is null)
+        if (_database is null)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            _connectionString = db.Database.GetConnectionString();
+            _database = (db.Engine, db.Database.GetConnectionString()!);
         }
-        var connection = new SqliteConnection(_connectionString);
+        var (engine, connectionString) = _database.Value;
+        DbConnection connection = engine == DatabaseEngine.Postgres ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         return connection;
     }
 }
 
 /// <summary>
-/// A WHERE clause over Clients (as c) with its values as parameters. Every prefix reads `key &gt;= low AND key &lt; high`:
-/// a range SQLite answers from the column's index (LIKE 'x%' would scan).
+/// A WHERE clause over Clients (as c) with its values as <c>@p</c> parameters (both drivers read that form). Every prefix
+/// reads `key &gt;= low AND key &lt; high`: a range either engine answers from the column's index (LIKE 'x%' would scan on
+/// SQLite, and on PostgreSQL under any collation but "C").
 /// </summary>
 internal sealed class ClientFilter
 {
     private readonly Dictionary<string, string> _values = [];
 
-    public string Sql { get; private set; } = "1";
+    public string Sql { get; private set; } = "1 = 1";
 
     public ClientFilter AnyOf(params string[] terms)
     {
@@ -175,21 +182,27 @@ internal sealed class ClientFilter
         return this;
     }
 
-    public string Prefix(string column, string prefix) => $"c.{column} >= {Value(prefix)} AND c.{column} < {Value(prefix + '\uffff')}";
+    public string Prefix(string column, string prefix) => $"c.\"{column}\" >= {Value(prefix)} AND c.\"{column}\" < {Value(prefix + '\uffff')}";
 
-    public string Exact(string column, string value) => $"c.{column} = {Value(value)}";
+    public string Exact(string column, string value) => $"c.\"{column}\" = {Value(value)}";
 
-    public SqliteCommand Command(SqliteConnection connection, string sql)
+    public DbCommand Command(DbConnection connection, string sql)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var (name, value) in _values) command.Parameters.AddWithValue(name, value);
+        foreach (var (name, value) in _values)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
         return command;
     }
 
     private string Value(string value)
     {
-        var name = $"$p{_values.Count}";
+        var name = $"@p{_values.Count}";
         _values[name] = value;
         return name;
     }

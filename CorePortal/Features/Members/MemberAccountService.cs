@@ -47,11 +47,15 @@ public sealed class MemberAccountService(IDbContextFactory<CoreDbContext> dbFact
         if (client is null) return ServiceResult.NotFound("No client has that id.");
         if (string.IsNullOrWhiteSpace(client.Email)) return ServiceResult.Invalid("Email", $"{client.FullName} has no email address to send the invitation to.");
 
+        var email = client.Email.Trim();
+        var normalized = users.NormalizeEmail(email);
+        // The checks below decide the insert: two invitations at once (on any server) for this client or this email take
+        // turns, always in this order, and the second sees the first's login.
+        await tx.LockAsync($"member-login:client:{clientId}", ct);
+        await tx.LockAsync($"member-login:email:{normalized}", ct);
         var login = await db.Users.SingleOrDefaultAsync(u => u.ClientId == clientId, ct);
         if (login is { PasswordHash: not null } or { IsDisabled: true })
             return ServiceResult.Conflict($"{client.FullName} already has an app login{(login.IsDisabled ? ", and it is disabled" : "")}.");
-        var email = client.Email.Trim();
-        var normalized = users.NormalizeEmail(email);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.ClientId != clientId, ct))
             return ServiceResult.Conflict($"{email} already signs in to CorePortal as someone else; give the client another email address first.");
 
@@ -93,12 +97,15 @@ public sealed class MemberAccountService(IDbContextFactory<CoreDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var id = await PendingActivation(db, token).Select(u => u.Id).SingleOrDefaultAsync(ct);
-        if (id is null) return ServiceResult.NotFound("This link is not valid any more. Ask the studio to send a new invitation.");
+        if (id is null) return UsedLink();
         if (string.IsNullOrEmpty(password)) return ServiceResult.Invalid(PasswordField, "Choose a password.");
         if (password != confirm) return ServiceResult.Invalid(PasswordField, "The two passwords do not match.");
 
         var login = (await users.FindByIdAsync(id))!;
-        var added = await users.AddPasswordAsync(login, password); // validates the password rules, saves the user
+        // Validates the password rules and saves the user in one guarded UPDATE (Identity's concurrency stamp): of two uses of
+        // the link at once, on any server, one saves and the other finds the link used.
+        var added = await users.AddPasswordAsync(login, password);
+        if (!added.Succeeded && !await PendingActivation(db, token).AnyAsync(ct)) return UsedLink();
         if (!added.Succeeded) return ServiceResult.Invalid(PasswordField, string.Join(" ", added.Errors.Select(e => e.Description)));
         login.EmailConfirmed = true;
         login.ActivationTokenHash = null;
@@ -106,6 +113,8 @@ public sealed class MemberAccountService(IDbContextFactory<CoreDbContext> dbFact
         await users.UpdateAsync(login);
         return ServiceResult.Ok($"Your app login is ready: sign in to the app with {login.Email}.");
     }
+
+    private static ServiceResult UsedLink() => ServiceResult.NotFound("This link is not valid any more. Ask the studio to send a new invitation.");
 
     private IQueryable<StaffUser> PendingActivation(CoreDbContext db, string token)
     {

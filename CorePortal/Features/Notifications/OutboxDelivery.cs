@@ -40,7 +40,9 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
     }
 
     // Each write here is its own short transaction through the write door: the mail or push between them is slow and
-    // must not keep other writers waiting.
+    // must not keep other writers waiting. The claim is one conditional UPDATE, so it holds with workers on several servers
+    // and no queue: on PostgreSQL (READ COMMITTED) a second claim of the row waits for the first to commit, then checks its
+    // WHERE again against the row as committed, finds NextAttemptAtUtc moved on, and updates nothing.
     private static async Task<bool> ClaimAsync(CoreDbContext db, OutboxMessage message, DateTime now, CancellationToken ct)
     {
         await using var tx = await db.BeginWriteAsync(ct);
@@ -110,29 +112,30 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
     // Tokens are made when the mail leaves, so the database only ever holds their hash.
     private async Task<string?> InvitationLinkAsync(CoreDbContext db, int shareId, DateTime now, CancellationToken ct)
     {
-        await using var tx = await db.BeginWriteAsync(ct); // read inside: an answer or a removal may be committing now
-        var share = await db.PurchaseShares.SingleOrDefaultAsync(s => s.Id == shareId, ct);
-        if (share is null || share.Status != ShareStatus.Pending) return null;
+        // One conditional UPDATE: an answer or a removal committing now (on any server) either went first, and the share is no
+        // longer pending here, or comes after and clears this token with the status it sets.
         var token = NewToken();
-        share.TokenHash = HashToken(token);
-        share.TokenExpiresAtUtc = now + TokenLifetime;
-        await db.SaveChangesAsync(ct);
+        var hash = HashToken(token);
+        DateTime? expires = now + TokenLifetime;
+        await using var tx = await db.BeginWriteAsync(ct);
+        var set = await db.PurchaseShares.Where(s => s.Id == shareId && s.Status == ShareStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.TokenHash, hash).SetProperty(x => x.TokenExpiresAtUtc, expires), ct);
         await tx.CommitAsync(ct);
-        return $"{mail.PublicBaseUrl}/invitations/{token}";
+        return set == 0 ? null : $"{mail.PublicBaseUrl}/invitations/{token}";
     }
 
     // A newer invitation replaces the link of an older one: only the last mail's link works.
     private async Task<string?> ActivationLinkAsync(CoreDbContext db, string loginId, DateTime now, CancellationToken ct)
     {
-        await using var tx = await db.BeginWriteAsync(ct); // read inside: the login may be activating or disabled now
-        var login = await db.Users.SingleOrDefaultAsync(u => u.Id == loginId, ct);
-        if (login is null || login.PasswordHash is not null || login.IsDisabled) return null;
+        // One conditional UPDATE, as for invitations: the login may be activating or disabled now, on any server.
         var token = NewToken();
-        login.ActivationTokenHash = HashToken(token);
-        login.ActivationExpiresAtUtc = now + TokenLifetime;
-        await db.SaveChangesAsync(ct);
+        var hash = HashToken(token);
+        DateTime? expires = now + TokenLifetime;
+        await using var tx = await db.BeginWriteAsync(ct);
+        var set = await db.Users.Where(u => u.Id == loginId && u.PasswordHash == null && !u.IsDisabled)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ActivationTokenHash, hash).SetProperty(x => x.ActivationExpiresAtUtc, expires), ct);
         await tx.CommitAsync(ct);
-        return $"{mail.PublicBaseUrl}/app/activate/{token}";
+        return set == 0 ? null : $"{mail.PublicBaseUrl}/app/activate/{token}";
     }
 
     private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -3,7 +3,6 @@ using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Reports;
@@ -13,28 +12,32 @@ public enum UsageMeasure { Granted, Used, Refunded, Adjusted, Expired }
 
 public sealed partial class ReportsService
 {
-    // Weeks start on the Monday on or before a day: date(x, '-6 days', 'weekday 1') goes back six days, then forward to a Monday.
-    // Ledger movements come from the per-day totals (LedgerDailyTotals: days × kinds rows, whatever the ledger's size), expired
-    // credits from the limited periods ending in the range, summed per day in the order of the (EndsOn, …, MaxCredits,
-    // UsedCredits) index and only then per week: a week computed for every period would be sorted first (about 5 times slower).
-    private static readonly string UsageWeeksSql = $"""
+    // Weeks start on the Monday on or before a day (ReportSql.WeekOf). Ledger movements come from the per-day totals
+    // (LedgerDailyTotals: days × kinds rows, whatever the ledger's size; on PostgreSQL also × slots, all summed into the week
+    // here), expired credits from the limited periods ending in the range, summed per day in the order of the (EndsOn, …,
+    // MaxCredits, UsedCredits) index and only then per week: a week computed for every period would be sorted first (about 5
+    // times slower). Sums are cast back to int: PostgreSQL widens SUM to bigint and numeric.
+    private static string UsageWeeksSql(DatabaseEngine engine) => $"""
         WITH moves AS (
-            SELECT date(Day, '-6 days', 'weekday 1') AS Week,
-                   SUM(CASE WHEN Kind = {Grant} THEN Amount ELSE 0 END) AS Granted,
-                   SUM(CASE WHEN Kind = {Use} THEN Amount ELSE 0 END) AS Used,
-                   -SUM(CASE WHEN Kind = {Refund} THEN Amount ELSE 0 END) AS Refunded,
-                   SUM(CASE WHEN Kind IN ({Add}, {Deduct}) THEN Amount ELSE 0 END) AS Adjusted,
-                   0 AS Expired
-            FROM LedgerDailyTotals WHERE Day >= @fromDay AND Day <= @toDay GROUP BY Week
+            SELECT {ReportSql.WeekOf(engine, "\"Day\"")} AS "Week",
+                   SUM(CASE WHEN "Kind" = {Grant} THEN "Amount" ELSE 0 END) AS "Granted",
+                   SUM(CASE WHEN "Kind" = {Use} THEN "Amount" ELSE 0 END) AS "Used",
+                   -SUM(CASE WHEN "Kind" = {Refund} THEN "Amount" ELSE 0 END) AS "Refunded",
+                   SUM(CASE WHEN "Kind" IN ({Add}, {Deduct}) THEN "Amount" ELSE 0 END) AS "Adjusted",
+                   0 AS "Expired"
+            FROM "LedgerDailyTotals" WHERE "Day" >= @fromDay AND "Day" <= @toDay GROUP BY 1
             UNION ALL
-            SELECT date(EndsOn, '-6 days', 'weekday 1'), 0, 0, 0, 0, SUM(Expired)
-            FROM (SELECT EndsOn, SUM(MAX(MaxCredits - UsedCredits, 0)) AS Expired FROM CreditPeriods
-                  WHERE MaxCredits IS NOT NULL AND EndsOn >= @fromDay AND EndsOn <= @toDay GROUP BY EndsOn)
+            SELECT {ReportSql.WeekOf(engine, "e.\"EndsOn\"")}, 0, 0, 0, 0, SUM(e."Expired")
+            FROM (SELECT "EndsOn", SUM(CASE WHEN "MaxCredits" > "UsedCredits" THEN "MaxCredits" - "UsedCredits" ELSE 0 END) AS "Expired"
+                  FROM "CreditPeriods"
+                  WHERE "MaxCredits" IS NOT NULL AND "EndsOn" >= @fromDay AND "EndsOn" <= @toDay GROUP BY "EndsOn") e
             GROUP BY 1)
-        SELECT Week, SUM(Granted) AS Granted, SUM(Used) AS Used, SUM(Refunded) AS Refunded, SUM(Adjusted) AS Adjusted, SUM(Expired) AS Expired
-        FROM moves GROUP BY Week
-        HAVING SUM(Granted) <> 0 OR SUM(Used) <> 0 OR SUM(Refunded) <> 0 OR SUM(Adjusted) <> 0 OR SUM(Expired) <> 0
-        ORDER BY Week
+        SELECT "Week", CAST(SUM("Granted") AS INTEGER) AS "Granted", CAST(SUM("Used") AS INTEGER) AS "Used",
+               CAST(SUM("Refunded") AS INTEGER) AS "Refunded", CAST(SUM("Adjusted") AS INTEGER) AS "Adjusted",
+               CAST(SUM("Expired") AS INTEGER) AS "Expired"
+        FROM moves GROUP BY "Week"
+        HAVING SUM("Granted") <> 0 OR SUM("Used") <> 0 OR SUM("Refunded") <> 0 OR SUM("Adjusted") <> 0 OR SUM("Expired") <> 0
+        ORDER BY "Week"
         """;
 
     /// <summary>
@@ -45,7 +48,7 @@ public sealed partial class ReportsService
     {
         if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<UsageWeek>>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return ServiceResult.Success<IReadOnlyList<UsageWeek>>(await db.Database.SqlQueryRaw<UsageWeek>(UsageWeeksSql, RangeParameters(range)).ToListAsync(ct));
+        return ServiceResult.Success<IReadOnlyList<UsageWeek>>(await db.Database.SqlQuery<UsageWeek>(ReportSql.Bind(UsageWeeksSql(db.Engine), RangeParameters(range))).ToListAsync(ct));
     }
 
     /// <summary>The ledger rows behind one bar of the usage chart (for Expired: the Grant rows of the periods that expired), at most 500.</summary>
@@ -104,5 +107,5 @@ public sealed partial class ReportsService
     }
 
     // UTC days, as the AtUtc bounds of ReportRange cut them and as LedgerDailyTotals keeps them.
-    private static SqliteParameter[] RangeParameters(ReportRange range) => [new("@fromDay", Day(range.From)), new("@toDay", Day(range.To))];
+    private static (string, object)[] RangeParameters(ReportRange range) => [("fromDay", range.From), ("toDay", range.To)];
 }

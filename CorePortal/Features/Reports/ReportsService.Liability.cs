@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Claims;
 using System.Text.Json;
 using CorePortal.Data;
@@ -18,60 +19,61 @@ public sealed partial class ReportsService
     /// <summary>One purchase-count, credit and value total for a location and item; the unit kept in snapshots.</summary>
     private sealed record LiabilityFigure(int LocationId, int CatalogItemId, string Item, int Purchases, int Remaining, long ValueCents);
 
-    private const string AllPurchases = "SELECT Id AS PurchaseId FROM Purchases";
+    private const string AllPurchases = "SELECT \"Id\" AS \"PurchaseId\" FROM \"Purchases\"";
 
     // Purchases whose figures can differ between the end of @fromDay and the end of @toDay (@fromDay < @toDay): those with a
     // ledger row written after @fromDay (any change of credits, dates or a new sale), and those with a period ending in
     // between, which then drops out.
     private const string ChangedSinceDay = """
-        SELECT PurchaseId FROM Ledger WHERE AtUtc >= @since
-        UNION SELECT PurchaseId FROM CreditPeriods WHERE EndsOn >= @fromDay AND EndsOn < @toDay
+        SELECT "PurchaseId" FROM "Ledger" WHERE "AtUtc" >= @since
+        UNION SELECT "PurchaseId" FROM "CreditPeriods" WHERE "EndsOn" >= @fromDay AND "EndsOn" < @toDay
         """;
 
     // Purchases with a ledger row after row @after dated up to @day: the only ones whose figures moved since a snapshot counted up to it.
-    private const string ChangedSinceRow = "SELECT DISTINCT PurchaseId FROM Ledger WHERE Id > @after AND AtUtc < @cutoff";
+    private const string ChangedSinceRow = "SELECT DISTINCT \"PurchaseId\" FROM \"Ledger\" WHERE \"Id\" > @after AND \"AtUtc\" < @cutoff";
 
     // Balances as they stood at the end of @day, rebuilt backwards: the cached Used/Max (which equal the ledger's sums, see
     // LedgerAudit) minus every ledger row written after that day (AtUtc >= @cutoff) or after row @upTo, for the purchases in scope. Periods
-    // granted after it did not exist yet. "GROUP BY PeriodId + 0" keeps SQLite on the AtUtc index instead of walking the
-    // whole ledger by PeriodId. Each purchase's credits are valued at its price per credit granted at sale (credits per
-    // period × periods: exactly its Grant rows), rounded to the cent per purchase so that totals add up exactly.
-    private static string FiguresSql(string scope, string laterRows = "AtUtc >= @cutoff") => $"""
+    // granted after it did not exist yet. Each purchase's credits are valued at its price per credit granted at sale (credits per
+    // period × periods: exactly its Grant rows), rounded to the cent per purchase so that totals add up exactly. Counts and sums
+    // are cast to what LiabilityFigure reads: PostgreSQL widens them to bigint and numeric.
+    private static string FiguresSql(DatabaseEngine engine, string scope, string laterRows = "\"AtUtc\" >= @cutoff") => $"""
         WITH scope AS ({scope}),
         later AS (
-            SELECT PeriodId,
-                   SUM(CASE WHEN Kind IN ({Grant}, {Add}, {Deduct}) THEN Amount ELSE 0 END) AS MaxLater,
-                   SUM(CASE WHEN Kind IN ({Use}, {Refund}) THEN Amount ELSE 0 END) AS UsedLater,
-                   MAX(Kind = {Grant}) AS GrantedLater
-            FROM Ledger WHERE {laterRows} GROUP BY PeriodId + 0),
-        {MovedSql(laterRows)},
+            SELECT "PeriodId",
+                   SUM(CASE WHEN "Kind" IN ({Grant}, {Add}, {Deduct}) THEN "Amount" ELSE 0 END) AS "MaxLater",
+                   SUM(CASE WHEN "Kind" IN ({Use}, {Refund}) THEN "Amount" ELSE 0 END) AS "UsedLater",
+                   MAX(CASE WHEN "Kind" = {Grant} THEN 1 ELSE 0 END) AS "GrantedLater"
+            FROM "Ledger" WHERE {laterRows} GROUP BY {ReportSql.PerPeriod(engine)}),
+        {MovedSql(engine, laterRows)},
         dated AS (
-            SELECT p.Id, p.PurchaseId, p.MaxCredits, p.UsedCredits
-            FROM scope s JOIN Purchases u ON u.Id = s.PurchaseId JOIN CreditPeriods p ON p.PurchaseId = u.Id
-            WHERE u.EndsOn >= @day AND p.EndsOn >= @day AND p.MaxCredits IS NOT NULL AND p.Id NOT IN (SELECT PeriodId FROM moved)
+            SELECT p."Id", p."PurchaseId", p."MaxCredits", p."UsedCredits"
+            FROM scope s JOIN "Purchases" u ON u."Id" = s."PurchaseId" JOIN "CreditPeriods" p ON p."PurchaseId" = u."Id"
+            WHERE u."EndsOn" >= @day AND p."EndsOn" >= @day AND p."MaxCredits" IS NOT NULL AND p."Id" NOT IN (SELECT "PeriodId" FROM moved)
             UNION ALL
-            SELECT p.Id, p.PurchaseId, p.MaxCredits, p.UsedCredits
-            FROM moved m JOIN CreditPeriods p ON p.Id = m.PeriodId
-            WHERE m.EndsOn >= @day AND p.MaxCredits IS NOT NULL AND p.PurchaseId IN (SELECT PurchaseId FROM scope)),
+            SELECT p."Id", p."PurchaseId", p."MaxCredits", p."UsedCredits"
+            FROM moved m JOIN "CreditPeriods" p ON p."Id" = m."PeriodId"
+            WHERE m."EndsOn" >= @day AND p."MaxCredits" IS NOT NULL AND p."PurchaseId" IN (SELECT "PurchaseId" FROM scope)),
         owed AS (
-            SELECT d.PurchaseId, SUM((d.MaxCredits - COALESCE(l.MaxLater, 0)) - (d.UsedCredits - COALESCE(l.UsedLater, 0))) AS Remaining
-            FROM dated d LEFT JOIN later l ON l.PeriodId = d.Id
-            WHERE COALESCE(l.GrantedLater, 0) = 0
-            GROUP BY d.PurchaseId),
+            SELECT d."PurchaseId", SUM((d."MaxCredits" - COALESCE(l."MaxLater", 0)) - (d."UsedCredits" - COALESCE(l."UsedLater", 0))) AS "Remaining"
+            FROM dated d LEFT JOIN later l ON l."PeriodId" = d."Id"
+            WHERE COALESCE(l."GrantedLater", 0) = 0
+            GROUP BY d."PurchaseId"),
         valued AS (
-            SELECT u.LocationId, u.CatalogItemId, u.Name AS Item, o.Remaining,
-                   COALESCE(CAST(ROUND(o.Remaining * 1.0 * u.PriceCents /
-                       NULLIF(u.CreditsPerPeriod * (SELECT COUNT(*) FROM CreditPeriods c WHERE c.PurchaseId = u.Id), 0)) AS INTEGER), 0) AS ValueCents
-            FROM owed o JOIN Purchases u ON u.Id = o.PurchaseId
-            WHERE u.Status = @active)
-        SELECT LocationId, CatalogItemId, Item, COUNT(*) AS Purchases, SUM(Remaining) AS Remaining, SUM(ValueCents) AS ValueCents
-        FROM valued GROUP BY LocationId, CatalogItemId, Item
+            SELECT u."LocationId", u."CatalogItemId", u."Name" AS "Item", o."Remaining",
+                   COALESCE(CAST(ROUND(o."Remaining" * 1.0 * u."PriceCents" /
+                       NULLIF(u."CreditsPerPeriod" * (SELECT COUNT(*) FROM "CreditPeriods" c WHERE c."PurchaseId" = u."Id"), 0)) AS BIGINT), 0) AS "ValueCents"
+            FROM owed o JOIN "Purchases" u ON u."Id" = o."PurchaseId"
+            WHERE u."Status" = @active)
+        SELECT "LocationId", "CatalogItemId", "Item", CAST(COUNT(*) AS INTEGER) AS "Purchases", CAST(SUM("Remaining") AS INTEGER) AS "Remaining",
+               CAST(SUM("ValueCents") AS BIGINT) AS "ValueCents"
+        FROM valued GROUP BY "LocationId", "CatalogItemId", "Item"
         """;
 
-    private static readonly string AllFiguresSql = FiguresSql(AllPurchases);
-    private static readonly string DayShiftSql = FiguresSql(ChangedSinceDay);
-    private static readonly string SinceRowNowSql = FiguresSql(ChangedSinceRow);
-    private static readonly string SinceRowThenSql = FiguresSql(ChangedSinceRow, "AtUtc >= @cutoff OR Id > @upTo");
+    private static string AllFiguresSql(DatabaseEngine engine) => FiguresSql(engine, AllPurchases);
+    private static string DayShiftSql(DatabaseEngine engine) => FiguresSql(engine, ChangedSinceDay);
+    private static string SinceRowNowSql(DatabaseEngine engine) => FiguresSql(engine, ChangedSinceRow);
+    private static string SinceRowThenSql(DatabaseEngine engine) => FiguresSql(engine, ChangedSinceRow, "\"AtUtc\" >= @cutoff OR \"Id\" > @upTo");
 
     /// <summary>
     /// Credits still unused on active limited periods (ending on or after <paramref name="day"/>) as they stood at the end of
@@ -108,12 +110,12 @@ public sealed partial class ReportsService
             else if (snapshot is not null && baseDay >= yesterday) // rows since are today's: few
                 figures = Keep(toKeep, baseDay, lastId, await ForwardAsync(db, snapshot, ct));
             else
-                figures = Keep(toKeep, baseDay, lastId, await FiguresAsync(db, AllFiguresSql, baseDay, [], ct));
+                figures = Keep(toKeep, baseDay, lastId, await FiguresAsync(db, AllFiguresSql(db.Engine), baseDay, [], ct));
             if (day > baseDay)
             {
-                SqliteParameter[] since = [new("@since", Stamp(EndOf(baseDay))), new("@fromDay", Day(baseDay)), new("@toDay", Day(day))];
-                figures = Sum(figures, await FiguresAsync(db, DayShiftSql, day, since, ct), 1);
-                figures = Sum(figures, await FiguresAsync(db, DayShiftSql, baseDay, since, ct), -1);
+                (string, object)[] since = [("since", EndOf(baseDay)), ("fromDay", baseDay), ("toDay", day)];
+                figures = Sum(figures, await FiguresAsync(db, DayShiftSql(db.Engine), day, since, ct), 1);
+                figures = Sum(figures, await FiguresAsync(db, DayShiftSql(db.Engine), baseDay, since, ct), -1);
                 if (day == today) Keep(toKeep, today, lastId, figures);
             }
             locations = await db.Locations.AsNoTracking().ToDictionaryAsync(l => l.Id, l => l.Name, ct);
@@ -125,18 +127,19 @@ public sealed partial class ReportsService
     /// <summary>A kept day's figures brought forward to now: plus the purchases moved since, as they are now, minus them as they were.</summary>
     private static async Task<List<LiabilityFigure>> ForwardAsync(CoreDbContext db, LiabilitySnapshot kept, CancellationToken ct)
     {
-        SqliteParameter[] after = [new("@after", kept.LastLedgerId)];
-        var figures = Sum(Read(kept), await FiguresAsync(db, SinceRowNowSql, kept.Day, after, ct), 1);
-        return Sum(figures, await FiguresAsync(db, SinceRowThenSql, kept.Day, [.. after, new("@upTo", kept.LastLedgerId)], ct), -1);
+        (string, object)[] after = [("after", kept.LastLedgerId)];
+        var figures = Sum(Read(kept), await FiguresAsync(db, SinceRowNowSql(db.Engine), kept.Day, after, ct), 1);
+        return Sum(figures, await FiguresAsync(db, SinceRowThenSql(db.Engine), kept.Day, [.. after, ("upTo", kept.LastLedgerId)], ct), -1);
     }
 
     // Ledger rows carry the time they were written, so a row dated into a kept day and written after the snapshot is rare:
     // today's, or one that committed just after midnight, or a clock set back. Today's and yesterday's figures are brought
-    // forward over them; an older day is worked out again. NOT INDEXED: walk the rows after the snapshot by id, not every
-    // row before the day by time.
+    // forward over them; an older day is worked out again. NOT INDEXED (SQLite): walk the rows after the snapshot by id, not
+    // every row before the day by time.
     private static Task<bool> LateRowsAsync(CoreDbContext db, LiabilitySnapshot kept, CancellationToken ct) =>
-        db.Database.SqlQuery<bool>(
-            $"SELECT EXISTS (SELECT 1 FROM Ledger NOT INDEXED WHERE Id > {kept.LastLedgerId} AND AtUtc < {Stamp(EndOf(kept.Day))}) AS Value").SingleAsync(ct);
+        db.Database.SqlQuery<bool>(ReportSql.Bind($"""
+            SELECT EXISTS (SELECT 1 FROM "Ledger" {ReportSql.NotIndexed(db.Engine)} WHERE "Id" > @after AND "AtUtc" < @cutoff) AS "Value"
+            """, ("after", kept.LastLedgerId), ("cutoff", EndOf(kept.Day)))).SingleAsync(ct);
 
     private static List<LiabilityFigure> Read(LiabilitySnapshot kept) => JsonSerializer.Deserialize<List<LiabilityFigure>>(kept.Figures)!;
 
@@ -149,31 +152,35 @@ public sealed partial class ReportsService
     private async Task KeepSnapshotAsync(LiabilitySnapshot snapshot, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var takenAt = Stamp(clock.GetUtcNow().UtcDateTime);
+        var takenAt = clock.GetUtcNow().UtcDateTime; // Kind=Utc, as a timestamptz takes it
         await using var tx = await db.BeginWriteAsync(ct); // in the write queue like every other writer
         // One statement, one transaction. Two screens may keep the same day at once: both hold true figures, the one counted
         // further along the ledger stays.
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO LiabilitySnapshots (Day, LastLedgerId, Figures, TakenAtUtc)
-            VALUES ({Day(snapshot.Day)}, {snapshot.LastLedgerId}, {snapshot.Figures}, {takenAt})
-            ON CONFLICT (Day) DO UPDATE SET LastLedgerId = excluded.LastLedgerId, Figures = excluded.Figures, TakenAtUtc = excluded.TakenAtUtc
-            WHERE excluded.LastLedgerId > LiabilitySnapshots.LastLedgerId
+            INSERT INTO "LiabilitySnapshots" ("Day", "LastLedgerId", "Figures", "TakenAtUtc")
+            VALUES ({snapshot.Day}, {snapshot.LastLedgerId}, {snapshot.Figures}, {takenAt})
+            ON CONFLICT ("Day") DO UPDATE SET "LastLedgerId" = excluded."LastLedgerId", "Figures" = excluded."Figures", "TakenAtUtc" = excluded."TakenAtUtc"
+            WHERE excluded."LastLedgerId" > "LiabilitySnapshots"."LastLedgerId"
             """, ct);
         await tx.CommitAsync(ct);
     }
 
-    private static Task<List<LiabilityFigure>> FiguresAsync(CoreDbContext db, string sql, DateOnly day, SqliteParameter[] scope, CancellationToken ct) =>
-        db.Database.SqlQueryRaw<LiabilityFigure>(sql, [.. AsOf(day), .. scope]).ToListAsync(ct);
+    private static Task<List<LiabilityFigure>> FiguresAsync(CoreDbContext db, string sql, DateOnly day, (string, object)[] scope, CancellationToken ct) =>
+        db.Database.SqlQuery<LiabilityFigure>(ReportSql.Bind(sql, [.. AsOf(day), .. scope])).ToListAsync(ct);
 
     private static List<LiabilityFigure> Sum(List<LiabilityFigure> figures, List<LiabilityFigure> change, int sign) =>
         [.. figures.Concat(change.Select(c => c with { Purchases = sign * c.Purchases, Remaining = sign * c.Remaining, ValueCents = sign * c.ValueCents }))
             .GroupBy(f => (f.LocationId, f.CatalogItemId, f.Item))
             .Select(g => new LiabilityFigure(g.Key.LocationId, g.Key.CatalogItemId, g.Key.Item, g.Sum(f => f.Purchases), g.Sum(f => f.Remaining), g.Sum(f => f.ValueCents)))];
 
-    // A deferred BEGIN: a plain read transaction (the app's default BEGIN IMMEDIATE would take the write lock), so every
-    // query inside reads the same committed state of the file. Ends (rolled back) with the context; nothing is written in it.
-    private static async Task<SqliteTransaction> BeginReadAsync(CoreDbContext db, CancellationToken ct)
+    // One read that sees one committed state throughout, written nowhere. SQLite: a deferred BEGIN (the app's default BEGIN
+    // IMMEDIATE would take the write lock). PostgreSQL: REPEATABLE READ, whose snapshot holds for every statement inside (READ
+    // COMMITTED would take a new one per statement, and a booking committed in between would be counted in one query only).
+    // Ends (rolled back) with the context.
+    private static async Task<IAsyncDisposable> BeginReadAsync(CoreDbContext db, CancellationToken ct)
     {
+        if (db.Engine == DatabaseEngine.Postgres)
+            return await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         await db.Database.OpenConnectionAsync(ct);
         var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
         await db.Database.UseTransactionAsync(transaction, ct);

@@ -2,8 +2,6 @@ using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
-using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Reports;
@@ -21,12 +19,12 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
 
     // Periods whose dates a Validity row among the later rows changed: their end date as it stood before is the EndsOnAfter of
     // their last earlier row (grants, adjustments and validity edits all record it; null if none, i.e. not granted yet).
-    private static string MovedSql(string laterRows) => $"""
+    private static string MovedSql(DatabaseEngine engine, string laterRows) => $"""
         moved AS (
-            SELECT v.PeriodId,
-                   (SELECT x.EndsOnAfter FROM Ledger x WHERE x.PeriodId = v.PeriodId AND NOT ({laterRows}) AND x.EndsOnAfter IS NOT NULL
-                    ORDER BY x.Id DESC LIMIT 1) AS EndsOn
-            FROM (SELECT PeriodId FROM Ledger WHERE Kind = {Validity} AND ({laterRows}) GROUP BY PeriodId + 0) v)
+            SELECT v."PeriodId",
+                   (SELECT x."EndsOnAfter" FROM "Ledger" x WHERE x."PeriodId" = v."PeriodId" AND NOT ({laterRows}) AND x."EndsOnAfter" IS NOT NULL
+                    ORDER BY x."Id" DESC LIMIT 1) AS "EndsOn"
+            FROM (SELECT "PeriodId" FROM "Ledger" WHERE "Kind" = {Validity} AND ({laterRows}) GROUP BY {ReportSql.PerPeriod(engine)}) v)
         """;
 
     // Unlimited purchases running at the end of @day, soonest ending first. A purchase's Grant rows are written with its sale
@@ -35,47 +33,39 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
     // out from the ledger (shifted). The rest come off IX_Purchases_Unlimited (Status, EndsOn, SoldAtUtc, and the id after them)
     // in order, so a page reads skip + take index entries instead of sorting every unlimited purchase; the count reads the
     // index alone. The ORDER BY and LIMIT belong to the UNION ALL itself: SQLite then merges the two ordered arms and stops early.
-    private static string RunningUnlimitedSql(string orderAndLimit) => $"""
-        WITH {MovedSql("AtUtc >= @cutoff")},
+    private static string RunningUnlimitedSql(DatabaseEngine engine, string orderAndLimit) => $"""
+        WITH {MovedSql(engine, "\"AtUtc\" >= @cutoff")},
         shifted AS (
-            SELECT p.PurchaseId, MAX(CASE WHEN m.PeriodId IS NULL THEN p.EndsOn ELSE m.EndsOn END) AS EndsOn
-            FROM CreditPeriods p LEFT JOIN moved m ON m.PeriodId = p.Id
-            WHERE p.PurchaseId IN (SELECT c.PurchaseId FROM moved JOIN CreditPeriods c ON c.Id = moved.PeriodId)
-            GROUP BY p.PurchaseId),
+            SELECT p."PurchaseId", MAX(CASE WHEN m."PeriodId" IS NULL THEN p."EndsOn" ELSE m."EndsOn" END) AS "EndsOn"
+            FROM "CreditPeriods" p LEFT JOIN moved m ON m."PeriodId" = p."Id"
+            WHERE p."PurchaseId" IN (SELECT c."PurchaseId" FROM moved JOIN "CreditPeriods" c ON c."Id" = moved."PeriodId")
+            GROUP BY p."PurchaseId"),
         running AS (
-            SELECT u.Id, u.EndsOn FROM Purchases u
-            WHERE u.CreditsPerPeriod IS NULL AND u.Status = @active AND u.EndsOn >= @day AND u.SoldAtUtc < @cutoff
-              AND u.Id NOT IN (SELECT PurchaseId FROM shifted)
+            SELECT u."Id", u."EndsOn" FROM "Purchases" u
+            WHERE u."CreditsPerPeriod" IS NULL AND u."Status" = @active AND u."EndsOn" >= @day AND u."SoldAtUtc" < @cutoff
+              AND u."Id" NOT IN (SELECT "PurchaseId" FROM shifted)
             UNION ALL
-            SELECT u.Id, s.EndsOn FROM shifted s JOIN Purchases u ON u.Id = s.PurchaseId
-            WHERE u.CreditsPerPeriod IS NULL AND u.Status = @active AND u.SoldAtUtc < @cutoff AND s.EndsOn >= @day
+            SELECT u."Id", s."EndsOn" FROM shifted s JOIN "Purchases" u ON u."Id" = s."PurchaseId"
+            WHERE u."CreditsPerPeriod" IS NULL AND u."Status" = @active AND u."SoldAtUtc" < @cutoff AND s."EndsOn" >= @day
             {orderAndLimit})
         """;
 
-    private static readonly string UnlimitedSql = RunningUnlimitedSql("ORDER BY EndsOn, Id LIMIT @take OFFSET @skip") + """
-        SELECT u.Id AS PurchaseId, o.FirstName || ' ' || o.LastName AS Owner, loc.Name AS Location, u.Name AS Item, r.EndsOn,
-               CAST(julianday(r.EndsOn) - julianday(@day) AS INTEGER) + 1 AS DaysLeft
+    private static string UnlimitedSql(DatabaseEngine engine) => RunningUnlimitedSql(engine, "ORDER BY \"EndsOn\", \"Id\" LIMIT @take OFFSET @skip") + $"""
+        SELECT u."Id" AS "PurchaseId", o."FirstName" || ' ' || o."LastName" AS "Owner", loc."Name" AS "Location", u."Name" AS "Item",
+               r."EndsOn" AS "EndsOn", {ReportSql.DaysBetween(engine, "@day", "r.\"EndsOn\"")} + 1 AS "DaysLeft"
         FROM running r
-        JOIN Purchases u ON u.Id = r.Id
-        JOIN Clients o ON o.Id = u.OwnerClientId
-        JOIN Locations loc ON loc.Id = u.LocationId
-        ORDER BY r.EndsOn, r.Id
+        JOIN "Purchases" u ON u."Id" = r."Id"
+        JOIN "Clients" o ON o."Id" = u."OwnerClientId"
+        JOIN "Locations" loc ON loc."Id" = u."LocationId"
+        ORDER BY r."EndsOn", r."Id"
         """;
 
-    private static readonly string UnlimitedCountSql = RunningUnlimitedSql("") + "SELECT COUNT(*) AS Value FROM running";
+    private static string UnlimitedCountSql(DatabaseEngine engine) => RunningUnlimitedSql(engine, "") + "SELECT CAST(COUNT(*) AS INTEGER) AS \"Value\" FROM running";
 
-    private static SqliteParameter[] AsOf(DateOnly day) =>
-    [
-        new("@day", Day(day)),
-        new("@cutoff", Stamp(EndOf(day))),
-        new("@active", SqliteType.Integer) { Value = (int)PurchaseStatus.Active }, // a constant 0 would bind to the SqliteType overload
-    ];
+    // The end of @day as the first instant after it, a UTC DateTime: Npgsql takes only Kind=Utc for a timestamptz.
+    private static (string, object)[] AsOf(DateOnly day) => [("day", day), ("cutoff", EndOf(day)), ("active", (int)PurchaseStatus.Active)];
 
     private static DateTime EndOf(DateOnly day) => day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-
-    // The text forms EF Core's SQLite provider stores dates and times in, so comparisons in raw SQL match.
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-    private static string Stamp(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>Active unlimited purchases on <paramref name="day"/> and the days they still run, soonest ending first.</summary>
     public async Task<ServiceResult<IReadOnlyList<UnlimitedRow>>> UnlimitedAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
@@ -86,9 +76,10 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
     {
         if (!Access.CanReadReports(user)) return Refused<UnlimitedPage>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Database.SqlQueryRaw<UnlimitedRow>(UnlimitedSql,
-            [.. AsOf(day), new SqliteParameter("@skip", Math.Max(skip, 0)), new SqliteParameter("@take", take)]).ToListAsync(ct);
-        var total = take < 0 && skip <= 0 ? rows.Count : await db.Database.SqlQueryRaw<int>(UnlimitedCountSql, AsOf(day)).SingleAsync(ct);
+        // No LIMIT is "LIMIT -1" on SQLite but an error on PostgreSQL; the largest int is all on both.
+        var rows = await db.Database.SqlQuery<UnlimitedRow>(ReportSql.Bind(UnlimitedSql(db.Engine),
+            [.. AsOf(day), ("skip", Math.Max(skip, 0)), ("take", take < 0 ? int.MaxValue : take)])).ToListAsync(ct);
+        var total = take < 0 && skip <= 0 ? rows.Count : await db.Database.SqlQuery<int>(ReportSql.Bind(UnlimitedCountSql(db.Engine), AsOf(day))).SingleAsync(ct);
         return ServiceResult.Success<UnlimitedPage>(new UnlimitedPage(rows, total));
     }
 }

@@ -40,9 +40,14 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
         requestKey = string.IsNullOrWhiteSpace(requestKey) ? null : requestKey.Trim();
         if (requestKey is { Length: > 100 }) return ServiceResult.Failure<SaleReceipt>(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // BEGIN IMMEDIATE: a retry waits for the first attempt to commit, then finds its purchase here.
+        // A retry waits for the first attempt to commit, then finds its purchase here: on SQLite in the write queue, on
+        // PostgreSQL (writers at once, on any server) on the key's lock.
         await using var tx = await db.BeginWriteAsync(ct);
-        if (requestKey is not null && await ReplayAsync(db, requestKey, request.OwnerClientId, ct) is { } replay) return replay;
+        if (requestKey is not null)
+        {
+            await tx.LockAsync(RequestLock(requestKey), ct);
+            if (await ReplayAsync(db, requestKey, request.OwnerClientId, ct) is { } replay) return replay;
+        }
 
         var item = await db.CatalogItems.Include(i => i.Location).SingleOrDefaultAsync(i => i.Id == request.CatalogItemId && i.IsActive, ct);
         var owner = await db.Clients.SingleOrDefaultAsync(c => c.Id == request.OwnerClientId, ct);
@@ -62,19 +67,33 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
         var purchase = PurchaseTerms.Create(item!, owner!.Id, DateOnly.FromDateTime(clock.GetLocalNow().DateTime), now);
         purchase.RequestKey = requestKey;
         db.Purchases.Add(purchase);
-        await db.SaveChangesAsync(ct);
-        db.Ledger.AddRange(PurchaseTerms.Grants(purchase, actor, now));
-        var names = new InvitationNames(owner.FullName, purchase.Name, item!.Location!.Name);
-        foreach (var client in sharedIds.Select(id => shared.Single(c => c.Id == id)))
-            await ShareInvitations.InviteAsync(db, purchase.Id, client, names, actor, now, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        // The purchase is new: no other writer can see it, let alone share it, before this commits, so its shares need no lock.
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            db.Ledger.AddRange(PurchaseTerms.Grants(purchase, actor, now));
+            var names = new InvitationNames(owner.FullName, purchase.Name, item!.Location!.Name);
+            foreach (var client in sharedIds.Select(id => shared.Single(c => c.Id == id)))
+                await ShareInvitations.InviteAsync(db, purchase.Id, client, names, actor, now, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException ex) when (requestKey is not null && DbErrors.IsUnique(ex, nameof(Purchase.RequestKey)))
+        {
+            // Backstop: a writer that took no lock sold with this key first; answer as its replay.
+            await using var again = await dbFactory.CreateDbContextAsync(ct);
+            if (await ReplayAsync(again, requestKey, request.OwnerClientId, ct) is { } replay) return replay;
+            throw;
+        }
 
         await feed.PublishPeriodsAsync(db, purchase.Periods.Select(p => p.Id), ct);
         if (sharedIds.Count > 0) outbox.Poke();
         var sharedNames = sharedIds.Select(id => shared.Single(c => c.Id == id).FullName).ToList();
         return ServiceResult.Success(new SaleReceipt(purchase.Id, owner.Id, owner.FullName, purchase.Name, sharedNames), $"Sold {purchase.Name} to {owner.FullName}.");
     }
+
+    /// <summary>The lock a sale's request key takes, so two requests with one key decide one after the other.</summary>
+    public static string RequestLock(string requestKey) => $"request:sale:{requestKey}";
 
     private static async Task<ServiceResult<SaleReceipt>?> ReplayAsync(CoreDbContext db, string requestKey, int? ownerClientId, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using Bogus;
 using CorePortal.Data;
 using CorePortal.Features.Clients;
@@ -9,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CorePortal.Features.Seeding;
 
 /// <summary>
-/// Adds generated clients with purchases, periods, grants and visits, fast: prepared statements in one
-/// transaction, the same rows the services write. The same seed gives the same data.
+/// Adds generated clients with purchases, periods, grants and visits, fast: prepared statements (SQLite) or binary COPY
+/// (PostgreSQL) in one transaction, the same rows the services write. The same seed gives the same data on either engine.
 /// </summary>
 public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
 {
@@ -23,31 +25,27 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
         var catalog = await db.CatalogItems.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.Id).ToListAsync(ct);
         if (locations.Count == 0 || catalog.Count == 0) throw new InvalidOperationException("Seed the fixtures first: bulk clients need locations and catalog items.");
 
-        var conn = (SqliteConnection)db.Database.GetDbConnection();
+        var engine = db.Engine;
         await db.Database.OpenConnectionAsync(ct);
+        var conn = db.Database.GetDbConnection();
         // A big page cache, and indexes rebuilt once at the end instead of updated row by row: together
-        // they make 100,000 clients (about 2 million rows) a matter of seconds, not minutes.
-        await Exec(conn, null, "PRAGMA cache_size = -262144", ct);
+        // they make 100,000 clients (about 2 million rows) a matter of seconds, not minutes. (PostgreSQL's COPY keeps its
+        // indexes up to date fast enough.)
+        if (engine == DatabaseEngine.Sqlite) await Exec(conn, null, "PRAGMA cache_size = -262144", ct);
         // Through the write door like every writer; the statements below run on its transaction's connection.
         await using var write = await db.BeginWriteAsync(ct);
-        var tx = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
-        var indexes = await DropIndexesAsync(conn, tx, ["Clients", "Purchases", "CreditPeriods", "Ledger", "Bookings", "Sessions"], ct);
-        // Likewise the ledger's per-day totals: added up once at the end instead of one upsert per row by the trigger.
-        await Exec(conn, tx, $"DROP TRIGGER {LedgerDayTotalsSql.TriggerName}", ct);
+        var tx = db.Database.CurrentTransaction!.GetDbTransaction();
+        var indexes = engine == DatabaseEngine.Sqlite
+            ? await DropIndexesAsync((SqliteConnection)conn, (SqliteTransaction)tx, ["Clients", "Purchases", "CreditPeriods", "Ledger", "Bookings", "Sessions"], ct)
+            : [];
+        // Likewise the ledger's per-day totals: added up once at the end instead of one upsert per row by the trigger. On
+        // PostgreSQL the trigger's function goes with it, as the migration that made them drops them, so both can be made again.
+        await Exec(conn, tx, LedgerDayTotalsSql.DropTriggerOn(engine) + (engine == DatabaseEngine.Postgres ? "; DROP FUNCTION ledger_day_totals()" : ""), ct);
+        await using var rows = BulkRows.For(conn, tx);
         var ids = new Ids(conn, tx);
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         var nowUtc = clock.GetUtcNow().UtcDateTime;
         var rng = new Random(seed);
-
-        var insertSession = Prepare(conn, tx, "Sessions", "Id", "Name", "LocationId", "Trainer", "StartsAt", "DurationMinutes", "Capacity", "BookedCount");
-        var insertClient = Prepare(conn, tx, "Clients", "Id", "FirstName", "LastName", "Email", "Phone", "Barcode", "HomeLocationId",
-            "FirstNameKey", "LastNameKey", "EmailKey", "PhoneDigits", "PhoneDigitsReversed");
-        var insertPurchase = Prepare(conn, tx, "Purchases", "Id", "OwnerClientId", "CatalogItemId", "LocationId", "Kind", "Name", "PriceCents",
-            "CreditsPerPeriod", "PeriodUnit", "AllowSharing", "SharingLimit", "SharingTermsNote", "SoldAtUtc", "StartsOn", "EndsOn", "Status");
-        var insertPeriod = Prepare(conn, tx, "CreditPeriods", "Id", "PurchaseId", "StartsOn", "EndsOn", "MaxCredits", "UsedCredits", "Version");
-        var insertLedger = Prepare(conn, tx, "Ledger", "Id", "PurchaseId", "PeriodId", "Kind", "Amount", "MaxAfter", "UsedAfter",
-            "StartsOnAfter", "EndsOnAfter", "BookingId", "Actor", "AtUtc", "Note");
-        var insertBooking = Prepare(conn, tx, "Bookings", "Id", "SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey");
 
         // A schedule wide enough for the visits: a few classes per location per day, more for larger studios.
         string[] classNames = ["HIIT 45", "Vinyasa Yoga", "Spin 30", "Strength Lab", "Pilates Core", "Boxing Basics"];
@@ -63,7 +61,7 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
                 {
                     var slot = new SessionSlot(ids.Next("Sessions"), 40);
                     var start = day.ToDateTime(new TimeOnly(6, 0)).AddMinutes(k * 840 / perDay);
-                    Run(insertSession, slot.Id, classNames[rng.Next(classNames.Length)], loc, trainers[rng.Next(trainers.Length)], start, 45, slot.Capacity, 0);
+                    rows.Add("Sessions", slot.Id, classNames[rng.Next(classNames.Length)], loc, trainers[rng.Next(trainers.Length)], start, 45, slot.Capacity, 0);
                     slots.Add(slot);
                 }
         }
@@ -81,26 +79,37 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
             client.Barcode = $"CP{client.Id + 500000}";
             client.HomeLocationId = locations[rng.Next(locations.Count)];
             ClientSearchKeys.Apply(client);
-            Run(insertClient, client.Id, client.FirstName, client.LastName, client.Email, client.Phone, client.Barcode, client.HomeLocationId,
+            rows.Add("Clients", client.Id, client.FirstName, client.LastName, client.Email, client.Phone, client.Barcode, client.HomeLocationId,
                 client.FirstNameKey, client.LastNameKey, client.EmailKey, client.PhoneDigits, client.PhoneDigitsReversed);
 
             if (rng.NextDouble() < 0.85)
                 AddPurchase(client.Id, catalog[rng.Next(catalog.Count)], today.AddDays(-rng.Next(0, 170)));
-            if ((i + 1) % 1000 == 0 || i + 1 == count) progress?.Report((i + 1, count));
+            if ((i + 1) % 1000 == 0 || i + 1 == count)
+            {
+                await rows.FlushAsync(ct);
+                progress?.Report((i + 1, count));
+            }
         }
+        await rows.FlushAsync(ct);
 
-        foreach (var slot in sessionsByDay.Values.SelectMany(s => s).Where(s => s.Booked > 0))
-            await Exec(conn, tx, $"UPDATE Sessions SET BookedCount = {slot.Booked} WHERE Id = {slot.Id}", ct);
+        // Several hundred statements a round trip: tens of thousands of sessions, one at a time, take a while on PostgreSQL.
+        foreach (var batch in sessionsByDay.Values.SelectMany(s => s).Where(s => s.Booked > 0).Chunk(500))
+            await Exec(conn, tx, string.Join(";\n", batch.Select(slot => $"UPDATE \"Sessions\" SET \"BookedCount\" = {slot.Booked} WHERE \"Id\" = {slot.Id}")), ct);
         foreach (var create in indexes) await Exec(conn, tx, create, ct);
-        await Exec(conn, tx, LedgerDayTotalsSql.Rebuild, ct);
-        await Exec(conn, tx, LedgerDayTotalsSql.CreateTrigger, ct);
+        await Exec(conn, tx, LedgerDayTotalsSql.RebuildOn(engine), ct);
+        await Exec(conn, tx, LedgerDayTotalsSql.CreateTriggerOn(engine), ct);
+        // The rows above carry their own ids: PostgreSQL's identity sequences must move past them, or the next insert
+        // through EF (a new client, a sale) would collide with a seeded id. SQLite takes MAX(rowid) + 1 by itself.
+        if (engine == DatabaseEngine.Postgres)
+            foreach (var (table, _) in BulkRows.Tables)
+                await Exec(conn, tx, $"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'Id'), MAX(\"Id\")) FROM \"{table}\"", ct);
         await write.CommitAsync(ct);
 
         void AddPurchase(int clientId, CatalogItem item, DateOnly startsOn)
         {
             var purchase = PurchaseTerms.Create(item, clientId, startsOn, startsOn.ToDateTime(new TimeOnly(9, 0)).ToUniversalTime());
             purchase.Id = ids.Next("Purchases");
-            Run(insertPurchase, purchase.Id, clientId, item.Id, item.LocationId, (int)purchase.Kind, purchase.Name, purchase.PriceCents,
+            rows.Add("Purchases", purchase.Id, clientId, item.Id, item.LocationId, (int)purchase.Kind, purchase.Name, purchase.PriceCents,
                 purchase.CreditsPerPeriod, (int)purchase.PeriodUnit, purchase.AllowSharing, purchase.SharingLimit, purchase.SharingTermsNote,
                 purchase.SoldAtUtc, purchase.StartsOn, purchase.EndsOn, (int)purchase.Status);
             var ledger = new List<object?[]>();
@@ -128,11 +137,11 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
                     ledger.Add([ids.Next("Ledger"), purchase.Id, period.Id, (int)LedgerKind.BookingUse, 1, period.MaxCredits, period.UsedCredits,
                         null, null, bookingId, Actor, bookedAt < nowUtc ? bookedAt : nowUtc, null]);
                 }
-                Run(insertPeriod, period.Id, purchase.Id, period.StartsOn, period.EndsOn, period.MaxCredits, period.UsedCredits, period.Version.ToString().ToUpperInvariant());
+                rows.Add("CreditPeriods", period.Id, purchase.Id, period.StartsOn, period.EndsOn, period.MaxCredits, period.UsedCredits, period.Version);
             }
             // Parents before children: periods (above), then bookings, then the ledger rows that name them.
-            foreach (var row in bookings) Run(insertBooking, row);
-            foreach (var row in ledger) Run(insertLedger, row);
+            foreach (var row in bookings) rows.Add("Bookings", row);
+            foreach (var row in ledger) rows.Add("Ledger", row);
         }
     }
 
@@ -146,7 +155,7 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
     }
 
     /// <summary>Hands out ids after the highest one already in each table.</summary>
-    private sealed class Ids(SqliteConnection conn, SqliteTransaction tx)
+    private sealed class Ids(DbConnection conn, DbTransaction tx)
     {
         private readonly Dictionary<string, long> _next = [];
 
@@ -158,28 +167,12 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
             {
                 using var cmd = conn.CreateCommand();
                 cmd.Transaction = tx;
-                cmd.CommandText = $"SELECT COALESCE(MAX(Id), 0) + 1 FROM {table}";
-                next = (long)cmd.ExecuteScalar()!;
+                cmd.CommandText = $"SELECT COALESCE(MAX(\"Id\"), 0) + 1 FROM \"{table}\"";
+                next = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
             }
             _next[table] = next + 1;
             return next;
         }
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection conn, SqliteTransaction tx, string table, params string[] columns)
-    {
-        var cmd = conn.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
-        for (var i = 0; i < columns.Length; i++) cmd.Parameters.Add(new SqliteParameter($"$p{i}", null));
-        cmd.Prepare();
-        return cmd;
-    }
-
-    private static void Run(SqliteCommand cmd, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
-        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Drops the tables' own indexes and returns the statements that create them again.</summary>
@@ -197,7 +190,7 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
         return indexes.Select(i => i.Sql).ToList();
     }
 
-    private static async Task Exec(SqliteConnection conn, SqliteTransaction? tx, string sql, CancellationToken ct)
+    private static async Task Exec(DbConnection conn, DbTransaction? tx, string sql, CancellationToken ct)
     {
         await using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;

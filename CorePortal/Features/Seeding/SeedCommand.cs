@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace CorePortal.Features.Seeding;
 
-/// <summary>The command-line form `seed [--clients N] [--db path] [--seed N]`: builds a demo database with a progress bar, then exits.</summary>
+/// <summary>
+/// The command-line form `seed [--clients N] [--db path | --pg "npgsql connection string"] [--seed N]`: builds a demo database
+/// with a progress bar, then exits. Without --db or --pg it seeds the configured database (Database__Provider, ConnectionStrings__Core).
+/// </summary>
 public sealed class SeedCommand
 {
     public required Dictionary<string, string?> Configuration { get; init; }
@@ -15,14 +18,21 @@ public sealed class SeedCommand
         var config = new Dictionary<string, string?> { ["Seed:Demo"] = "true" };
         for (var i = 1; i < args.Length - 1; i += 2)
         {
-            var key = args[i] switch
+            var value = args[i + 1];
+            switch (args[i])
             {
-                "--clients" => "Seed:Clients",
-                "--seed" => "Seed:RandomSeed",
-                "--db" => "ConnectionStrings:Core",
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Use: seed [--clients N] [--db path] [--seed N]"),
-            };
-            config[key] = key == "ConnectionStrings:Core" ? $"Data Source={args[i + 1]}" : args[i + 1];
+                case "--clients": config["Seed:Clients"] = value; break;
+                case "--seed": config["Seed:RandomSeed"] = value; break;
+                case "--db":
+                    config["Database:Provider"] = nameof(DatabaseEngine.Sqlite);
+                    config["ConnectionStrings:Core"] = $"Data Source={value}";
+                    break;
+                case "--pg":
+                    config["Database:Provider"] = nameof(DatabaseEngine.Postgres);
+                    config["ConnectionStrings:Core"] = value;
+                    break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Use: seed [--clients N] [--db path | --pg \"connection string\"] [--seed N]");
+            }
         }
         return new SeedCommand { Configuration = config };
     }

@@ -21,6 +21,8 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         if (!Access.CanShare(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
+        // The count of places below decides the insert: invitations, answers and removals of this purchase on any server wait here.
+        await tx.LockAsync(PurchaseLock(purchaseId), ct);
         var purchase = await db.Purchases.Include(p => p.OwnerClient).Include(p => p.Location).SingleOrDefaultAsync(p => p.Id == purchaseId, ct);
         if (purchase is null) return ServiceResult.NotFound("There is no such purchase.");
         if (!Access.CanShare(user, purchase.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can share this package.");
@@ -101,6 +103,7 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         if (!Access.CanShare(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
+        await LockPurchaseOfAsync(db, tx, s => s.Id == shareId, ct);
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(s => s.Id == shareId, ct);
         if (share is null) return ServiceResult.NotFound("There is no such authorized client.");
         if (!Access.CanShare(user, share.Purchase!.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can remove clients from this package.");
@@ -123,6 +126,8 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         if (user is not null && !Access.CanAnswerInvitations(user)) return ServiceResult.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
+        await LockPurchaseOfAsync(db, tx, which, ct);
+        // Read after the lock: an answer or removal that committed meanwhile is seen here (a used link no longer matches).
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(which, ct);
         if (share is null) return ServiceResult.NotFound("This invitation link is not valid any more. Ask the studio to send a new one.");
         if (user is not null && !Access.CanAnswerInvitation(user, share.ClientId)) return ServiceResult.Forbidden("Only the invited client can answer this invitation.");
@@ -144,6 +149,19 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         await tx.CommitAsync(ct);
         if (accept) await PublishPurchaseAsync(db, share.PurchaseId, ct);
         return ServiceResult.Ok(accept ? $"{share.Client.FullName} can now book with {share.Purchase!.Name}." : $"{share.Client.FullName} declined {share.Purchase!.Name}.");
+    }
+
+    /// <summary>
+    /// The name every change to a purchase's shares locks (<see cref="WriteTransaction.LockAsync"/>): on PostgreSQL, where
+    /// writers run at once, it keeps the sharing limit and single-use answers; on SQLite writers are one at a time already.
+    /// </summary>
+    public static string PurchaseLock(int purchaseId) => $"purchase:{purchaseId}";
+
+    // Finds the share's purchase without locking, then locks it: the caller reads the share again after the lock.
+    private static async Task LockPurchaseOfAsync(CoreDbContext db, WriteTransaction tx, System.Linq.Expressions.Expression<Func<PurchaseShare, bool>> which, CancellationToken ct)
+    {
+        if (await db.PurchaseShares.AsNoTracking().Where(which).Select(s => (int?)s.PurchaseId).FirstOrDefaultAsync(ct) is { } purchaseId)
+            await tx.LockAsync(PurchaseLock(purchaseId), ct);
     }
 
     // Who may see a balance changed, so listeners learn it through the same feed as credit changes.

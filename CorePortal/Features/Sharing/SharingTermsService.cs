@@ -24,6 +24,7 @@ public sealed class SharingTermsService(IDbContextFactory<CoreDbContext> dbFacto
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
+        await tx.LockAsync(SharingService.PurchaseLock(purchaseId), ct); // the count of places decides the new limit
         var purchase = await db.Purchases.SingleOrDefaultAsync(p => p.Id == purchaseId, ct);
         if (purchase is null) return ServiceResult.NotFound("There is no such purchase.");
         var holding = await db.PurchaseShares.CountAsync(s => s.PurchaseId == purchaseId && (s.Status == ShareStatus.Pending || s.Status == ShareStatus.Accepted), ct);
