@@ -78,10 +78,11 @@ public sealed class ClientProfilePageTests : PortalComponentTest, IAsyncLifetime
         var cut = Render<ClientProfilePage>(p => p.Add(x => x.Id, _maya.Id));
         cut.WaitForAssertion(() => cut.Find($"[data-testid=purchase-{_pack.Id}]"));
 
-        Tab(cut, "Shared with me").Click();
+        await cut.InvokeAsync(() => Tab(cut, "Shared with me").Click());
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"[data-testid=purchase-{_pack.Id}]")));
         var sold = await _studio.SellAsync(await _studio.PackageAsync("5-Class Pack", 5), _maya, new DateOnly(2026, 11, 20));
-        Tab(cut, "Payment").Click();
+        // The sale's live update may re-render the tabs: find and click in one turn of the renderer.
+        await cut.InvokeAsync(() => Tab(cut, "Payment").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("5 of 5 remaining", cut.Find($"[data-testid=purchase-{sold.Id}]").TextContent, StringComparison.Ordinal));
         Assert.NotEmpty(cut.FindAll($"[data-testid=purchase-{_pack.Id}]"));

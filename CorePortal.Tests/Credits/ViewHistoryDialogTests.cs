@@ -18,6 +18,8 @@ public sealed class ViewHistoryDialogTests : PortalComponentTest, IAsyncLifetime
 {
     private readonly TestDatabase _db = new();
     private readonly FixedClock _clock = FixedClock.At(2026, 11, 23);
+    // A save on PostgreSQL takes a few round trips more than on SQLite: on a busy machine one second was not always enough.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private Purchase _monthly = null!;
 
     public ViewHistoryDialogTests()
@@ -44,19 +46,19 @@ public sealed class ViewHistoryDialogTests : PortalComponentTest, IAsyncLifetime
         var dialogs = Services.GetRequiredService<IDialogService>();
         await markup.InvokeAsync(() => dialogs.ShowAsync<ViewHistoryDialog>("View History",
             new DialogParameters<ViewHistoryDialog> { { d => d.PurchaseId, _monthly.Id } }));
-        markup.WaitForAssertion(() => markup.Find("[data-testid=period-grid]"));
+        markup.WaitForAssertion(() => markup.Find("[data-testid=period-grid]"), Wait);
         Assert.Empty(markup.FindAll("[data-testid=update-selected]"));
 
         Tick(markup, _monthly.Periods[1]);
         Tick(markup, _monthly.Periods[2]);
 
-        markup.WaitForAssertion(() => Assert.Contains("Update Credits on 2 periods", markup.Find("[data-testid=update-selected]").TextContent, StringComparison.Ordinal));
+        markup.WaitForAssertion(() => Assert.Contains("Update Credits on 2 periods", markup.Find("[data-testid=update-selected]").TextContent, StringComparison.Ordinal), Wait);
         markup.Find("[data-testid=update-selected]").Click();
-        markup.WaitForAssertion(() => markup.Find("input[data-testid=amount], [data-testid=amount] input").Input("1"));
-        markup.WaitForAssertion(() => Assert.Equal(2, markup.FindAll("[data-testid=preview] li").Count));
+        markup.WaitForAssertion(() => markup.Find("input[data-testid=amount], [data-testid=amount] input").Input("1"), Wait);
+        markup.WaitForAssertion(() => Assert.Equal(2, markup.FindAll("[data-testid=preview] li").Count), Wait);
         markup.Find("[data-testid=save]").Click();
 
-        markup.WaitForAssertion(() => Assert.Empty(markup.FindAll("[data-testid=update-selected]")));
+        markup.WaitForAssertion(() => Assert.Empty(markup.FindAll("[data-testid=update-selected]")), Wait);
         Assert.Empty(markup.FindAll("[data-testid=period-grid] input[type=checkbox][checked]"));
         await using var db = _db.CreateDbContext();
         var maxes = await db.CreditPeriods.Where(p => p.PurchaseId == _monthly.Id).OrderBy(p => p.StartsOn).Select(p => p.MaxCredits).ToListAsync();
