@@ -29,6 +29,7 @@ builder.Services.AddPortalData(builder.Configuration, builder.Environment);
 builder.Services.AddPortalAuth(builder.Configuration);
 builder.Services.AddPortalFeatures();
 builder.Services.AddPortalLive(builder.Configuration);
+builder.Services.AddPortalChain(builder.Configuration);
 builder.Services.AddPortalApi();
 builder.Services.AddPortalMetrics(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<CoreDbContext>("database", tags: ["ready"]);
@@ -54,6 +55,7 @@ if (addUser is not null)
 }
 await app.Services.SeedOnStartAsync();
 
+app.UsePortalProxy();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 // Friendly 403/404 pages for pages people open; API calls, hub connections and form posts keep their plain status codes.
