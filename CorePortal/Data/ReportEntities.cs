@@ -89,3 +89,50 @@ public static class LedgerDayTotalsSql
             """;
     }
 }
+
+/// <summary>
+/// The triggers that make the ledger append-only in the database itself: an UPDATE or DELETE of a ledger row (by the app, a
+/// migration or a hand at the console) is refused, on each engine, in one place for the migrations. Only inserts are allowed,
+/// so the bulk seeder and the day-totals trigger are unaffected.
+/// </summary>
+public static class LedgerAppendOnlySql
+{
+    public const string NoUpdateTrigger = "TR_Ledger_NoUpdate";
+    public const string NoDeleteTrigger = "TR_Ledger_NoDelete";
+    public const string NoTruncateTrigger = "TR_Ledger_NoTruncate";
+    /// <summary>PostgreSQL: one row trigger refuses both.</summary>
+    public const string NoChangeTrigger = "TR_Ledger_NoChange";
+
+    // SQLite has no TRUNCATE: a DELETE without WHERE still fires the row trigger (the truncate optimisation is off when one exists).
+    // A migration that rebuilds the Ledger table drops these with it: such a migration must create them again.
+    public const string Create = $"""
+        CREATE TRIGGER {NoUpdateTrigger} BEFORE UPDATE ON Ledger BEGIN SELECT RAISE(ABORT, 'ledger rows are never updated'); END;
+        CREATE TRIGGER {NoDeleteTrigger} BEFORE DELETE ON Ledger BEGIN SELECT RAISE(ABORT, 'ledger rows are never deleted'); END;
+        """;
+
+    public const string Drop = $"DROP TRIGGER {NoUpdateTrigger}; DROP TRIGGER {NoDeleteTrigger};";
+
+    public static string CreateOn(DatabaseEngine engine) => engine == DatabaseEngine.Postgres ? Postgres.Create : Create;
+
+    public static string DropOn(DatabaseEngine engine) => engine == DatabaseEngine.Postgres ? Postgres.Drop : Drop;
+
+    /// <summary>PostgreSQL: one function for rows and statements; TRUNCATE skips row triggers, so it has a statement trigger of its own.</summary>
+    public static class Postgres
+    {
+        public const string Create = $"""
+            CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'ledger rows are never %', CASE TG_OP WHEN 'UPDATE' THEN 'updated' WHEN 'DELETE' THEN 'deleted' ELSE 'truncated' END
+                    USING ERRCODE = 'restrict_violation';
+            END $$;
+            CREATE TRIGGER "{NoChangeTrigger}" BEFORE UPDATE OR DELETE ON "Ledger" FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+            CREATE TRIGGER "{NoTruncateTrigger}" BEFORE TRUNCATE ON "Ledger" FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
+            """;
+
+        public const string Drop = $"""
+            DROP TRIGGER "{NoTruncateTrigger}" ON "Ledger";
+            DROP TRIGGER "{NoChangeTrigger}" ON "Ledger";
+            DROP FUNCTION ledger_append_only();
+            """;
+    }
+}

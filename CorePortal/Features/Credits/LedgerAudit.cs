@@ -5,6 +5,9 @@ namespace CorePortal.Features.Credits;
 
 public sealed record PeriodDisagreement(int PeriodId, int? CachedMax, int LedgerMax, int CachedUsed, int LedgerUsed);
 
+/// <summary>A ledger row whose running figures do not follow from the row before it in its period (Previous* null: it has none).</summary>
+public sealed record LedgerStepDisagreement(long EntryId, int PeriodId, LedgerKind Kind, int Amount, int? PreviousMax, int? PreviousUsed, int? MaxAfter, int UsedAfter);
+
 public sealed record DayTotalDisagreement(string Day, LedgerKind Kind, int KeptAmount, int LedgerAmount, int KeptRows, int LedgerRows);
 
 /// <summary>
@@ -28,6 +31,39 @@ public static class LedgerAudit
                OR p."UsedCredits" < 0
             ORDER BY p."Id"
             """).ToListAsync(ct);
+
+    /// <summary>
+    /// The ledger rows whose MaxAfter and UsedAfter do not follow from the previous row of their period (by Id, the order they were
+    /// written in: every writer changes the period under its row lock or version check in the same transaction).
+    /// A grant opens the period (Max = its amount, or none for unlimited with amount 0; Used = 0) and must be its first row; add and
+    /// deduct move Max by the amount and keep Used; a booking use and a refund move Used by the amount and keep Max; a validity
+    /// change (amount 0) keeps both; any other kind, or a NULL where a figure is needed, is reported. Unlimited periods carry no
+    /// Max, so Max compares null-safe by hand.
+    /// </summary>
+    public static Task<List<LedgerStepDisagreement>> FindStepDisagreementsAsync(CoreDbContext db, CancellationToken ct = default) =>
+        db.Database.SqlQueryRaw<LedgerStepDisagreement>(StepsSql).ToListAsync(ct);
+
+    private static readonly string StepsSql = $"""
+        SELECT s."Id" AS "EntryId", s."PeriodId", s."Kind", s."Amount", s."PreviousMax", s."PreviousUsed", s."MaxAfter", s."UsedAfter"
+        FROM (SELECT "Id", "PeriodId", "Kind", "Amount", "MaxAfter", "UsedAfter",
+                     LAG("Id") OVER w AS "PreviousId", LAG("MaxAfter") OVER w AS "PreviousMax", LAG("UsedAfter") OVER w AS "PreviousUsed"
+              FROM "Ledger"
+              WINDOW w AS (PARTITION BY "PeriodId" ORDER BY "Id")) s
+        WHERE NOT COALESCE(CASE
+            WHEN s."Kind" = {(int)LedgerKind.Grant} THEN s."PreviousId" IS NULL AND s."UsedAfter" = 0
+                AND ((s."MaxAfter" IS NULL AND s."Amount" = 0) OR s."MaxAfter" = s."Amount")
+            WHEN s."PreviousId" IS NULL THEN FALSE
+            WHEN s."Kind" IN ({(int)LedgerKind.Add}, {(int)LedgerKind.Deduct}) THEN s."UsedAfter" = s."PreviousUsed"
+                AND s."MaxAfter" = s."PreviousMax" + s."Amount"
+            WHEN s."Kind" IN ({(int)LedgerKind.BookingUse}, {(int)LedgerKind.CancellationRefund}) THEN s."UsedAfter" = s."PreviousUsed" + s."Amount"
+                AND {SameMax}
+            WHEN s."Kind" = {(int)LedgerKind.Validity} THEN s."Amount" = 0 AND s."UsedAfter" = s."PreviousUsed" AND {SameMax}
+            ELSE FALSE
+        END, FALSE)
+        ORDER BY s."PeriodId", s."Id"
+        """;
+
+    private const string SameMax = """(s."MaxAfter" = s."PreviousMax" OR (s."MaxAfter" IS NULL AND s."PreviousMax" IS NULL))""";
 
     /// <summary>
     /// The days and kinds whose kept total (LedgerDailyTotals, summed over its slots on PostgreSQL) differs from the ledger's
