@@ -27,8 +27,8 @@ public static class CsvExport
     public static string Write(IReadOnlyList<string> header, IEnumerable<CsvCell[]> rows)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        // CsvHelper's InjectionOptions.Escape works on the text of every field, so it would also turn an amount of -2 into
-        // '-2; the escape is ours, and only text cells get it.
+        // Every field reaches CsvHelper as a string, so its Injection option would also turn an amount of -2 into '-2: the
+        // escape is ours, and only text cells get it.
         using (var csv = CsvWriter.Create(text, null, leaveOpen: true))
         {
             csv.WriteHeader([.. header.Select(Neutralise)]);
