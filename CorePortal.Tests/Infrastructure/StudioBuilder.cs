@@ -68,6 +68,8 @@ public sealed class StudioBuilder : IDisposable
     public CreditAdjustmentService Adjustments => Get<CreditAdjustmentService>();
     public CatalogService Catalog => Get<CatalogService>();
     public ClientEditService ClientEdit => Get<ClientEditService>();
+    public CreditHistoryService History => Get<CreditHistoryService>();
+    public CorePortal.Features.Reports.ReportCsv ReportCsv => Get<CorePortal.Features.Reports.ReportCsv>();
 
     /// <summary>The location new clients, items and sessions belong to: the last one added.</summary>
     public Location Location { get; private set; } = null!;

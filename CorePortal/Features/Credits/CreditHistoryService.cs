@@ -58,15 +58,15 @@ public sealed class CreditHistoryService(IDbContextFactory<CoreDbContext> dbFact
         var inv = CultureInfo.InvariantCulture;
         return ServiceResult.Success(CsvExport.Write(
             ["When (UTC)", "Who", "Action", "Amount", "Max before", "Max after", "Used", "Start Date", "End Date", "Note"],
-            rows.Select(r => new[]
+            rows.Select(r => new CsvCell[]
             {
-                r.AtUtc.ToString("yyyy-MM-dd HH:mm:ss", inv), r.Actor, r.Action, r.Amount.ToString(inv),
-                Max(r.MaxBefore, r.MaxAfter), Max(r.MaxAfter, r.MaxAfter), r.UsedAfter.ToString(inv),
+                r.AtUtc.ToString("yyyy-MM-dd HH:mm:ss", inv), r.Actor, r.Action, r.Amount,
+                Max(r.MaxBefore, r.MaxAfter), Max(r.MaxAfter, r.MaxAfter), r.UsedAfter,
                 r.StartsOn?.ToString("yyyy-MM-dd", inv), r.EndsOn?.ToString("yyyy-MM-dd", inv), r.Note,
             })));
     }
 
-    private static string Max(int? value, int? after) => value?.ToString(CultureInfo.InvariantCulture) ?? (after is null ? "∞" : "");
+    private static CsvCell Max(int? value, int? after) => value is { } v ? v : after is null ? "∞" : "";
 
     private static bool ChangesMax(LedgerKind kind) => kind is LedgerKind.Grant or LedgerKind.Add or LedgerKind.Deduct;
 }

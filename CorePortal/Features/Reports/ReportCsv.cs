@@ -11,33 +11,34 @@ public sealed class ReportCsv(ReportsService reports)
 
     public static string Money(long cents) => (cents / 100m).ToString("0.00", Inv);
 
+    private static CsvCell MoneyCell(long cents) => CsvCell.Number(cents / 100m, "0.00");
+
     public async Task<ServiceResult<string>> LiabilityAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
         Csv(await reports.LiabilityAsync(user, day, ct), rows => CsvExport.Write(["Location", "Item", "Purchases", "Credits remaining", "Value"],
-            rows.Select(r => new[]
+            rows.Select(r => new CsvCell[]
             {
-                r.Location, r.Item, r.Purchases.ToString(Inv), r.Remaining.ToString(Inv), Money(r.ValueCents),
+                r.Location, r.Item, r.Purchases, r.Remaining, MoneyCell(r.ValueCents),
             })));
 
     public async Task<ServiceResult<string>> UnlimitedAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
         Csv(await reports.UnlimitedAsync(user, day, ct), rows => CsvExport.Write(["Purchase", "Owner", "Location", "Item", "Ends", "Days left"],
-            rows.Select(r => new[]
+            rows.Select(r => new CsvCell[]
             {
-                r.PurchaseId.ToString(Inv), r.Owner, r.Location, r.Item, r.EndsOn.ToString("yyyy-MM-dd", Inv), r.DaysLeft.ToString(Inv),
+                r.PurchaseId, r.Owner, r.Location, r.Item, r.EndsOn.ToString("yyyy-MM-dd", Inv), r.DaysLeft,
             })));
 
     public async Task<ServiceResult<string>> UsageAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default) =>
         Csv(await reports.UsageAsync(user, range, ct), rows => CsvExport.Write(["Week of", "Granted", "Used", "Refunded", "Adjusted", "Expired"],
-            rows.Select(w => new[]
+            rows.Select(w => new CsvCell[]
             {
-                w.Week.ToString("yyyy-MM-dd", Inv), w.Granted.ToString(Inv), w.Used.ToString(Inv), w.Refunded.ToString(Inv),
-                w.Adjusted.ToString(Inv), w.Expired.ToString(Inv),
+                w.Week.ToString("yyyy-MM-dd", Inv), w.Granted, w.Used, w.Refunded, w.Adjusted, w.Expired,
             })));
 
     public async Task<ServiceResult<string>> AdjustmentsAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default) =>
         Csv(await reports.AdjustmentRowsAsync(user, range, ct), rows => CsvExport.Write(["Staff member", "When (UTC)", "Action", "Amount", "Client", "Item", "Note"],
-            rows.Select(r => new[]
+            rows.Select(r => new CsvCell[]
             {
-                r.Actor, r.AtUtc.ToString("yyyy-MM-dd HH:mm", Inv), r.Action, r.Amount.ToString(Inv), r.Owner, r.Item, r.Note,
+                r.Actor, r.AtUtc.ToString("yyyy-MM-dd HH:mm", Inv), r.Action, r.Amount, r.Owner, r.Item, r.Note,
             })));
 
     public async Task<ServiceResult<string>> SharingAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
@@ -46,13 +47,13 @@ public sealed class ReportCsv(ReportsService reports)
         if (read.Value is not { } s) return ServiceResult.Failure<string>(read);
         return ServiceResult.Success(CsvExport.Write(["Figure", "Value"],
         [
-            ["Shared purchases", s.SharedPurchases.ToString(Inv)],
-            ["Authorized clients", s.AuthorizedClients.ToString(Inv)],
-            ["Visits", s.Visits.ToString(Inv)],
-            ["Visits booked by someone other than the owner", s.VisitsByOthers.ToString(Inv)],
+            ["Shared purchases", s.SharedPurchases],
+            ["Authorized clients", s.AuthorizedClients],
+            ["Visits", s.Visits],
+            ["Visits booked by someone other than the owner", s.VisitsByOthers],
             ["Share of visits by others", s.OthersShare.ToString("P1", Inv)],
-            ["Invitations pending", s.PendingInvitations.ToString(Inv)],
-            ["Invitations declined", s.DeclinedInvitations.ToString(Inv)],
+            ["Invitations pending", s.PendingInvitations],
+            ["Invitations declined", s.DeclinedInvitations],
         ]));
     }
 
