@@ -56,8 +56,14 @@ if (addUser is not null)
 await app.Services.SeedOnStartAsync();
 
 app.UsePortalProxy();
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+if (SecurityHeaders.EnforcesHttps(app.Environment))
+{
+    app.UseHsts();
+    app.UseHttpsRedirection();
+}
 // Friendly 403/404 pages for pages people open; API calls, hub connections and form posts keep their plain status codes.
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
 app.Use((ctx, next) =>

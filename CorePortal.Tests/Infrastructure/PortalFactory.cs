@@ -26,6 +26,8 @@ public class PortalFactory : LoopbackApp
     public Dictionary<string, string> Settings { get; init; } = [];
     /// <summary>The engine the app runs on: the suite's unless a test names one.</summary>
     public DatabaseEngine Engine { get; init; } = TestEngine.Current;
+    /// <summary>The host environment: Development, as the suite runs, unless a test checks what Production adds (HSTS, HTTPS redirection).</summary>
+    public string EnvironmentName { get; init; } = "Development";
     /// <summary>The app's database, made on first use; another app given the same string shares it (two servers, one database).</summary>
     public string DatabaseConnection
     {
@@ -38,7 +40,7 @@ public class PortalFactory : LoopbackApp
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(EnvironmentName);
         // No SMTP server here: invitation mails land as .eml files in the temp folder this factory deletes.
         builder.UseSetting("Smtp:PickupFolder", MailPickupFolder);
         if (Engine == DatabaseEngine.Postgres) PostgresServer.SkipIfUnavailable();

@@ -80,6 +80,8 @@ public static class AuthSetup
             o.SlidingExpiration = true;
             o.Cookie.Name = "CorePortal.Auth";
             o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request is HTTPS (as the proxy reports it, see UsePortalProxy); plain HTTP stays usable in Development.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Events.OnRedirectToLogin = ctx => RespondOrRedirect(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx =>
             {
