@@ -22,7 +22,7 @@ public sealed class BookingConcurrencyTests : IAsyncLifetime
         var sessions = await StudioBuilder.InTurnAsync(Enumerable.Range(1, 10), i => _world.SessionAsync($"HIIT {i}", dayOffset: i));
         var clients = buddies.Prepend(owner).ToList();
 
-        var results = await AllAtOnceAsync(
+        var results = await AllAtOnce.RunAsync(
             from client in clients
             from session in sessions
             select (Func<Task<ServiceResult<Features.Bookings.BookingReceipt>>>)(() =>
@@ -50,7 +50,7 @@ public sealed class BookingConcurrencyTests : IAsyncLifetime
         var clients = await StudioBuilder.InTurnAsync(Enumerable.Range(1, 20), i => _world.ClientAsync($"Client{i}", "Lee"));
         var packs = await StudioBuilder.InTurnAsync(clients, c => _world.SellAsync(c, "10-Class Pack", credits: 10));
 
-        var results = await AllAtOnceAsync(clients.Zip(packs).Select(x =>
+        var results = await AllAtOnce.RunAsync(clients.Zip(packs).Select(x =>
             (Func<Task<ServiceResult<Features.Bookings.BookingReceipt>>>)(() =>
                 _world.Bookings.BookAsync(TestUsers.Staff, session.Id, x.First.Id, x.Second.Id, null))));
 
@@ -70,7 +70,7 @@ public sealed class BookingConcurrencyTests : IAsyncLifetime
         var pack = await _world.SellAsync(client, "10-Class Pack", credits: 10);
         var session = await _world.SessionAsync("Spin 30");
 
-        var results = await AllAtOnceAsync(Enumerable.Range(0, 6).Select(_ =>
+        var results = await AllAtOnce.RunAsync(Enumerable.Range(0, 6).Select(_ =>
             (Func<Task<ServiceResult<Features.Bookings.BookingReceipt>>>)(() =>
                 _world.Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, pack.Id, Guid.NewGuid().ToString()))));
 
@@ -90,7 +90,7 @@ public sealed class BookingConcurrencyTests : IAsyncLifetime
         var session = await _world.SessionAsync("Vinyasa Yoga");
         var requestKey = Guid.NewGuid().ToString();
 
-        var results = await AllAtOnceAsync(Enumerable.Range(0, 2).Select(_ =>
+        var results = await AllAtOnce.RunAsync(Enumerable.Range(0, 2).Select(_ =>
             (Func<Task<ServiceResult<Features.Bookings.BookingReceipt>>>)(() =>
                 _world.Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, pack.Id, requestKey))));
 
@@ -101,15 +101,6 @@ public sealed class BookingConcurrencyTests : IAsyncLifetime
         Assert.Equal(1, await db.Bookings.CountAsync(Ct));
         Assert.Equal(9, (await db.CreditPeriods.SingleAsync(Ct)).Remaining);
         Assert.Equal(1, await db.Ledger.CountAsync(l => l.Kind == LedgerKind.BookingUse, Ct));
-    }
-
-    /// <summary>Starts every request at once: each waits on one gate, then all are released together.</summary>
-    private static async Task<T[]> AllAtOnceAsync<T>(IEnumerable<Func<Task<T>>> requests)
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var running = requests.Select(r => Task.Run(async () => { await gate.Task; return await r(); })).ToList();
-        gate.SetResult();
-        return await Task.WhenAll(running);
     }
 
     public async ValueTask InitializeAsync() => await _world.WithLocationAsync();

@@ -32,7 +32,7 @@ public sealed class PostgresBookingConcurrencyTests : IAsyncLifetime
         var sessions = await StudioBuilder.InTurnAsync(Enumerable.Range(0, 12), i => _world.SessionAsync($"HIIT {i}", dayOffset: 1 + i % 6, capacity: 3,
             at: new TimeOnly(7 + i / 6, 0)));
 
-        var results = await AllAtOnceAsync(
+        var results = await AllAtOnce.RunAsync(
             from client in clients
             from session in sessions
             select (Func<Task<ServiceResult<BookingReceipt>>>)(() =>
@@ -92,7 +92,7 @@ public sealed class PostgresBookingConcurrencyTests : IAsyncLifetime
                 requests.Add(async () => (await _world.Bookings.CancelAsync(TestUsers.Staff, bookingId, Ct)).Outcome);
                 if (random.Next(3) == 0) requests.Add(async () => (await _world.Bookings.CancelAsync(TestUsers.Staff, bookingId, Ct)).Outcome);
             }
-            outcomes.AddRange(await AllAtOnceAsync(requests));
+            outcomes.AddRange(await AllAtOnce.RunAsync(requests));
         }
 
         await using var db = _world.Db.CreateDbContext();
@@ -129,7 +129,7 @@ public sealed class PostgresBookingConcurrencyTests : IAsyncLifetime
             var (first, middle, last) = (membership.Periods[0], membership.Periods[1], membership.Periods[2]);
             var earlier = first.StartsOn.AddDays(-5);
             var before = (Starts: earlier.AddDays(-40 - round), Ends: earlier.AddDays(-10));
-            var results = await AllAtOnceAsync<ServiceResult<IReadOnlyList<AdjustmentPreview>>>(
+            var results = await AllAtOnce.RunAsync<ServiceResult<IReadOnlyList<AdjustmentPreview>>>(
             [
                 () => _world.Adjustments.SaveAsync(TestUsers.Staff, new CreditAdjustment(membership.Id, [new PeriodVersion(first.Id, first.Version)],
                     CreditAction.AddCredits, null, EditValidity: true, StartsOn: earlier, EndsOn: first.EndsOn), Ct),
@@ -154,7 +154,7 @@ public sealed class PostgresBookingConcurrencyTests : IAsyncLifetime
             var session = await _world.SessionAsync($"Vinyasa Yoga {round}", dayOffset: 1 + round);
             var requestKey = Guid.NewGuid().ToString();
 
-            var results = await AllAtOnceAsync(Enumerable.Range(0, 2).Select(_ =>
+            var results = await AllAtOnce.RunAsync(Enumerable.Range(0, 2).Select(_ =>
                 (Func<Task<ServiceResult<BookingReceipt>>>)(() => _world.Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, pack.Id, requestKey, Ct))));
 
             Assert.All(results, r => Assert.True(r.Succeeded, r.Message));
@@ -179,15 +179,6 @@ public sealed class PostgresBookingConcurrencyTests : IAsyncLifetime
     {
         await using var db = _world.Db.CreateDbContext();
         return await db.Bookings.Where(b => b.Status == BookingStatus.Booked).OrderBy(b => b.Id).Select(b => b.Id).ToListAsync(Ct);
-    }
-
-    /// <summary>Starts every request at once: each waits on one gate, then all are released together.</summary>
-    private static async Task<T[]> AllAtOnceAsync<T>(IEnumerable<Func<Task<T>>> requests)
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var running = requests.Select(r => Task.Run(async () => { await gate.Task; return await r(); })).ToList();
-        gate.SetResult();
-        return await Task.WhenAll(running);
     }
 
     public async ValueTask InitializeAsync() => await _world.WithLocationAsync();

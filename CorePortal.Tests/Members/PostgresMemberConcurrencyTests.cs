@@ -33,7 +33,7 @@ public sealed partial class PostgresMemberConcurrencyTests(PostgresPortal app) :
     {
         var client = await app.NewClientAsync("Rae", "Twice");
 
-        var results = await AtOnceAsync(
+        var results = await AllAtOnce.RunAsync(
             () => InScopeAsync<MemberAccountService, ServiceResult>(s => s.InviteAsync(TestUsers.Staff, client.Id)),
             () => InScopeAsync<MemberAccountService, ServiceResult>(s => s.InviteAsync(TestUsers.Staff, client.Id)));
 
@@ -47,7 +47,7 @@ public sealed partial class PostgresMemberConcurrencyTests(PostgresPortal app) :
         var email = $"family.{Guid.NewGuid():N}@example.com";
         var (first, second) = (await ClientWithEmailAsync("Kim", email), await ClientWithEmailAsync("Jo", email));
 
-        var results = await AtOnceAsync(
+        var results = await AllAtOnce.RunAsync(
             () => InScopeAsync<MemberAccountService, ServiceResult>(s => s.InviteAsync(TestUsers.Staff, first)),
             () => InScopeAsync<MemberAccountService, ServiceResult>(s => s.InviteAsync(TestUsers.Staff, second)));
 
@@ -65,7 +65,7 @@ public sealed partial class PostgresMemberConcurrencyTests(PostgresPortal app) :
         var token = Link().Match((await app.WaitForMailAsync(client.Email)).TextBody ?? "").Groups[1].Value;
         Assert.NotEmpty(token);
 
-        var results = await AtOnceAsync(
+        var results = await AllAtOnce.RunAsync(
             () => InScopeAsync<MemberAccountService, ServiceResult>(s => s.ActivateAsync(token, Password, Password)),
             () => InScopeAsync<MemberAccountService, ServiceResult>(s => s.ActivateAsync(token, Password, Password)));
 
@@ -94,15 +94,6 @@ public sealed partial class PostgresMemberConcurrencyTests(PostgresPortal app) :
     {
         await using var scope = app.Services.CreateAsyncScope();
         return await call(scope.ServiceProvider.GetRequiredService<TService>());
-    }
-
-    // Every request waits at the gate, on its own thread, until all are ready; then they go together.
-    private static async Task<T[]> AtOnceAsync<T>(params Func<Task<T>>[] requests)
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var running = requests.Select(request => Task.Run(async () => { await gate.Task; return await request(); })).ToArray();
-        gate.SetResult();
-        return await Task.WhenAll(running);
     }
 
     [GeneratedRegex(@"http\S+/app/activate/([A-Za-z0-9_-]+)")]

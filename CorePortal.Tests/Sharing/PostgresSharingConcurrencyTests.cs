@@ -34,7 +34,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
         {
             var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen", "Ivy Chen"); // 2 of 3 places
 
-            var results = await AtOnceAsync(
+            var results = await AllAtOnce.RunAsync(
                 () => _studio.Sharing.AddShareAsync(TestUsers.Staff, purchaseId, _studio["Noah Park"]),
                 () => _studio.Sharing.AddShareAsync(TestUsers.Staff, purchaseId, _studio["Zoe Park"]));
 
@@ -54,7 +54,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
             var key = $"sale-{round}-{Guid.NewGuid():N}";
             var request = new SaleRequest(_studio[FamilyStudio.FamilyPack], _studio["Maya Chen"], [_studio["Leo Chen"]]);
 
-            var results = await AtOnceAsync(
+            var results = await AllAtOnce.RunAsync(
                 () => _studio.Sales.CheckoutAsync(TestUsers.Staff, request, key),
                 () => _studio.Sales.CheckoutAsync(TestUsers.Staff, request, key));
 
@@ -75,7 +75,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
             var key = $"client-{round}-{Guid.NewGuid():N}";
             var input = new ClientInput { FirstName = "Ada", LastName = $"Race{round}", Email = "ada@example.com", Phone = "555-0100", HomeLocationId = _studio.Location.Id };
 
-            var results = await AtOnceAsync(
+            var results = await AllAtOnce.RunAsync(
                 () => _studio.ClientEdit.CreateAsync(TestUsers.Staff, input, key),
                 () => _studio.ClientEdit.CreateAsync(TestUsers.Staff, input, key));
 
@@ -93,7 +93,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
         {
             var shareId = await PendingShareAsync();
 
-            var results = await AtOnceAsync(
+            var results = await AllAtOnce.RunAsync(
                 () => _studio.Sharing.AcceptAsync(TestUsers.Staff, shareId),
                 () => _studio.Sharing.AcceptAsync(TestUsers.Staff, shareId));
 
@@ -110,7 +110,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
         {
             var shareId = await PendingShareAsync();
 
-            var results = await AtOnceAsync(
+            var results = await AllAtOnce.RunAsync(
                 () => _studio.Sharing.AcceptAsync(TestUsers.Staff, shareId),
                 () => _studio.Sharing.DeclineAsync(TestUsers.Staff, shareId));
 
@@ -129,7 +129,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
         {
             var shareId = await PendingShareAsync();
 
-            var results = await AtOnceAsync(
+            var results = await AllAtOnce.RunAsync(
                 () => _studio.Sharing.AcceptAsync(TestUsers.Staff, shareId),
                 () => _studio.Sharing.RemoveAsync(TestUsers.Staff, shareId));
 
@@ -150,7 +150,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
             var token = Assert.Single(Mails().Select(m => InvitationLink().Match(m.TextBody ?? "").Groups[1].Value), t => !used.Contains(t));
             used.Add(token);
 
-            var results = await AtOnceAsync(
+            var results = await AllAtOnce.RunAsync(
                 () => _studio.Sharing.RespondByTokenAsync(token, accept: true),
                 () => _studio.Sharing.RespondByTokenAsync(token, accept: round % 2 == 0));
 
@@ -171,7 +171,7 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
 
         // Two servers' workers: their own sender and delivery, one database. Each delivers what is due now, over and over.
         var (first, second) = (Delivery(), Delivery());
-        var sent = await AtOnceAsync(() => DrainAsync(first), () => DrainAsync(second));
+        var sent = await AllAtOnce.RunAsync(() => DrainAsync(first), () => DrainAsync(second));
 
         Assert.Equal(all, sent.Sum());
         var mails = Mails();
@@ -185,15 +185,6 @@ public sealed partial class PostgresSharingConcurrencyTests : IAsyncLifetime
         var total = 0;
         for (var i = 0; i < 3; i++) total += await delivery.DeliverDueAsync();
         return total;
-    }
-
-    // Every request waits at the gate, on its own thread, until all are ready; then they go together.
-    private static async Task<T[]> AtOnceAsync<T>(params Func<Task<T>>[] requests)
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var running = requests.Select(request => Task.Run(async () => { await gate.Task; return await request(); })).ToArray();
-        gate.SetResult();
-        return await Task.WhenAll(running);
     }
 
     private async Task<int> PendingShareAsync()
