@@ -42,7 +42,8 @@ public static class SecurityHeaders
     /// </summary>
     public static void UseSecurityHeaders(this WebApplication app) => app.Use((ctx, next) =>
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        // Hex rather than base64: '+' and '/' would reach the page HTML-encoded, so the attribute would read differently from the header.
+        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         ctx.Items[NonceItem] = nonce;
         ctx.Response.OnStarting(() =>
         {
