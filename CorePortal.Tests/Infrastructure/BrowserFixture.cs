@@ -26,6 +26,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
         App.Listen();
         BaseUrl = App.BaseUrl;
+        // Expectations wait for a condition; Playwright's 5 s default is too short on a 2-core CI machine running the
+        // suite's app servers, PostgreSQL and Chromium at once (a page that is merely slow failed there).
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
