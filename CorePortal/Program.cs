@@ -22,7 +22,7 @@ if (seedCommand is not null) builder.Configuration.AddInMemoryCollection(seedCom
 // `dotnet run --project CorePortal -- add-user --email E --name N --role Admin` adds a sign-in and exits.
 var addUser = AddUserCommand.TryParse(args);
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents().WithPortalLimits(builder.Configuration);
 builder.Services.AddMudServices();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddPortalData(builder.Configuration, builder.Environment);
@@ -74,6 +74,7 @@ app.Use((ctx, next) =>
     return next(ctx);
 });
 app.UseApiProblemDetails();
+app.UseRequestLimits();
 app.UseAuthentication();
 app.UseBearerTokenRevocation();
 app.UseAuthorization();

@@ -146,10 +146,10 @@ public sealed class BookingRulesTests : IAsyncLifetime
         foreach (var s in sessions)
             ids.Add((await _world.Bookings.BookAsync(TestUsers.Staff, s.Id, client.Id, pack.Id, null, Ct)).Value!.BookingId);
 
-        Assert.True((await _world.Bookings.CancelAsync(TestUsers.Staff, ids[0], Ct)).Succeeded);
+        Assert.True((await _world.Bookings.CancelAsync(TestUsers.Staff, ids[0], ct: Ct)).Succeeded);
         Assert.True((await _world.Bookings.MarkAttendedAsync(TestUsers.Staff, ids[1], Ct)).Succeeded);
         Assert.True((await _world.Bookings.MarkNoShowAsync(TestUsers.Staff, ids[2], Ct)).Succeeded);
-        var cancelAgain = await _world.Bookings.CancelAsync(TestUsers.Staff, ids[0], Ct);
+        var cancelAgain = await _world.Bookings.CancelAsync(TestUsers.Staff, ids[0], ct: Ct);
         var attendCancelled = await _world.Bookings.MarkAttendedAsync(TestUsers.Staff, ids[0], Ct);
         var trainerMarks = await _world.Bookings.MarkAttendedAsync(TestUsers.Trainer, ids[2], Ct);
 

@@ -89,8 +89,8 @@ public sealed class PostgresBookingConcurrencyTests : IAsyncLifetime
             // Half of the live bookings cancelled, some twice at once: the second must refund nothing.
             foreach (var bookingId in live.Where(_ => random.Next(2) == 0))
             {
-                requests.Add(async () => (await _world.Bookings.CancelAsync(TestUsers.Staff, bookingId, Ct)).Outcome);
-                if (random.Next(3) == 0) requests.Add(async () => (await _world.Bookings.CancelAsync(TestUsers.Staff, bookingId, Ct)).Outcome);
+                requests.Add(async () => (await _world.Bookings.CancelAsync(TestUsers.Staff, bookingId, ct: Ct)).Outcome);
+                if (random.Next(3) == 0) requests.Add(async () => (await _world.Bookings.CancelAsync(TestUsers.Staff, bookingId, ct: Ct)).Outcome);
             }
             outcomes.AddRange(await AllAtOnce.RunAsync(requests));
         }

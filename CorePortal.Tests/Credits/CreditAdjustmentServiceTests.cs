@@ -210,7 +210,7 @@ public sealed class CreditAdjustmentServiceTests : IAsyncLifetime, IDisposable
             var p = await PeriodAsync(v.PeriodId);
             shown.Add(new PeriodFigures(p.Id, p.StartsOn, p.EndsOn, p.UsedCredits, p.MaxCredits));
         }
-        var inDialog = CreditAdjustmentService.Preview(request, shown);
+        var inDialog = CreditAdjustmentService.Preview(request, shown, DateWindow.For(_clock));
         var previewed = await _service.PreviewAsync(request);
 
         var saved = await _service.SaveAsync(_staff, request);

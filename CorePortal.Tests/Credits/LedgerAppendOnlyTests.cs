@@ -51,7 +51,7 @@ public sealed class LedgerAppendOnlyTests : IAsyncLifetime
     public async Task A_ledger_written_through_the_services_has_running_figures_that_follow_row_by_row()
     {
         var bookings = await _world.UseAsync(_pack.Periods[0], 2);
-        Assert.True((await _world.Bookings.CancelAsync(TestUsers.Staff, bookings[0], Ct)).Succeeded);
+        Assert.True((await _world.Bookings.CancelAsync(TestUsers.Staff, bookings[0], ct: Ct)).Succeeded);
         await _world.AdjustAsync(_pack, 0, CreditAction.AddCredits, 3);
         await _world.AdjustAsync(_pack, 0, CreditAction.DeductCredits, 2);
         var unlimited = await _world.SellAsync(await _world.ClientAsync("Ada", "Byrne"), "Unlimited Month", credits: null);

@@ -235,13 +235,19 @@ public sealed class StudioBuilder : IDisposable
         await using var db = await Db.CreateDbContextAsync();
         var owner = await db.Purchases.Where(p => p.Id == period.PurchaseId).Select(p => p.OwnerClient!).AsNoTracking().SingleAsync();
         var day = period.StartsOn <= Today && Today <= period.EndsOn ? Today : period.StartsOn;
-        var bookings = new List<int>();
-        for (var i = 0; i < count; i++)
+        // A session that has started takes no bookings: each class starts after the clock's time of day, booked on its day
+        // (the clock moved there and back for a day in the past).
+        return await OnDayAsync(day < Today ? day : null, async () =>
         {
-            var session = await SessionOnAsync($"Class {i + 1}", day, new TimeOnly(6 + i % 16, 0));
-            bookings.Add(Check(await Bookings.BookAsync(TestUsers.Staff, session.Id, owner.Id, period.PurchaseId, null)).BookingId);
-        }
-        return bookings;
+            var bookings = new List<int>();
+            var after = TimeOnly.FromDateTime(Get<TimeProvider>().GetLocalNow().DateTime).AddMinutes(30);
+            for (var i = 0; i < count; i++)
+            {
+                var session = await SessionOnAsync($"Class {i + 1}", day, after.AddMinutes(i));
+                bookings.Add(Check(await Bookings.BookAsync(TestUsers.Staff, session.Id, owner.Id, period.PurchaseId, null)).BookingId);
+            }
+            return (IReadOnlyList<int>)bookings;
+        });
     }
 
     /// <summary>Update Credits on one period, by the given person (staff unless told), against the version it has now.</summary>

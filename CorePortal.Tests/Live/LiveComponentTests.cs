@@ -41,7 +41,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
     [Fact]
     public async Task The_Live_page_shows_a_booking_made_elsewhere_with_the_credits_left()
     {
-        var session = await _world.SessionAsync("HIIT 45", dayOffset: 0);
+        var session = await _world.SessionAsync("HIIT 45", dayOffset: 0, at: new TimeOnly(18, 0)); // later today: a started session takes no bookings
         var cut = Render<LivePage>();
         cut.WaitForAssertion(() => Assert.Contains("Nobody booked yet.", cut.Markup, StringComparison.Ordinal));
 
@@ -59,7 +59,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
     [Fact]
     public async Task A_disposed_Live_page_stops_listening_to_the_feed()
     {
-        var session = await _world.SessionAsync("HIIT 45", dayOffset: 0);
+        var session = await _world.SessionAsync("HIIT 45", dayOffset: 0, at: new TimeOnly(18, 0)); // later today: a started session takes no bookings
         var before = _world.Feed.SubscriberCount;
         var cut = Render<LivePage>();
         cut.WaitForAssertion(() => Assert.Equal(before + 1, _world.Feed.SubscriberCount));

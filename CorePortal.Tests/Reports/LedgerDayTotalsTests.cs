@@ -28,7 +28,7 @@ public sealed class LedgerDayTotalsTests : IAsyncLifetime
         var booking = await _world.Bookings.BookAsync(TestUsers.Staff, (await _world.SessionAsync("HIIT 45")).Id, maya.Id, purchaseId, null, Ct);
         await ExpectUsageAsync(granted: 10, used: 1, refunded: 0, adjusted: 0);
 
-        Assert.True((await _world.Bookings.CancelAsync(TestUsers.Staff, booking.Value!.BookingId, Ct)).Succeeded);
+        Assert.True((await _world.Bookings.CancelAsync(TestUsers.Staff, booking.Value!.BookingId, ct: Ct)).Succeeded);
         await ExpectUsageAsync(granted: 10, used: 1, refunded: 1, adjusted: 0);
 
         Assert.True((await adjustments.SaveAsync(TestUsers.Staff, await AdjustmentAsync(purchaseId, CreditAction.AddCredits, 3), Ct)).Succeeded);

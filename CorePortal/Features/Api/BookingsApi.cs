@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace CorePortal.Features.Api;
 
 public sealed record BookingRequest(int SessionId, int ClientId, int PurchaseId);
+/// <summary>Why a booking is cancelled: optional, required once the session has started.</summary>
+public sealed record CancelRequest(string? Note);
 
 /// <summary>
 /// The schedule, and booking and cancelling. A retried POST with the same Idempotency-Key returns the first booking.
@@ -47,6 +49,8 @@ public static class BookingsApi
             var booked => TypedResults.Created($"/api/bookings/{booked.Value!.BookingId}", booked.Value!),
         };
 
-    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> CancelAsync(int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-        (await booking.CancelAsync(user, bookingId, ct)).ToHttp();
+    /// <summary>The body is optional; after the session's start it must carry the note that says why.</summary>
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> CancelAsync(int bookingId, CancelRequest? body, ClaimsPrincipal user, BookingService booking,
+        CancellationToken ct) =>
+        (await booking.CancelAsync(user, bookingId, body?.Note, ct)).ToHttp();
 }

@@ -59,6 +59,9 @@ public static class Access
     /// <summary>Cancelling a booking: the front desk, or the booked client themself.</summary>
     public static bool CanCancelBooking(ClaimsPrincipal user, int bookedClientId) => CanUseCreditsFor(user, bookedClientId);
 
+    /// <summary>Cancelling a booking once its session has started (with a note): the front desk and up, never the member.</summary>
+    public static bool CanCancelAfterStart(ClaimsPrincipal user) => IsDesk(user);
+
     /// <summary>Marking attended or no-show: the front desk and up.</summary>
     public static bool CanMarkAttendance(ClaimsPrincipal user) => IsDesk(user);
 

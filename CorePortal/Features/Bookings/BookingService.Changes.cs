@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
+using CorePortal.Features.Credits;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
@@ -9,8 +10,15 @@ namespace CorePortal.Features.Bookings;
 // What happens to a booking after it is made: cancelled (credit refunded) or marked attended / no-show (credit kept).
 public sealed partial class BookingService
 {
-    /// <summary>Cancels a live booking and refunds its credit to the time frame it came from.</summary>
-    public async Task<ServiceResult> CancelAsync(ClaimsPrincipal user, int bookingId, CancellationToken ct = default)
+    public const int MaxNoteLength = CreditAdjustmentService.MaxNoteLength;
+    public const string NoteField = "note";
+
+    /// <summary>
+    /// Cancels a live booking and refunds its credit to the time frame it came from. Once the session has started a member
+    /// may no longer cancel (the credit was the price of the place), and staff may only with a <paramref name="note"/> saying
+    /// why, which the refund's ledger row keeps.
+    /// </summary>
+    public async Task<ServiceResult> CancelAsync(ClaimsPrincipal user, int bookingId, string? note = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var booking = await db.Bookings.AsNoTracking().Where(b => b.Id == bookingId)
@@ -19,9 +27,19 @@ public sealed partial class BookingService
             .FirstOrDefaultAsync(ct);
         if (booking is null) return ServiceResult.NotFound("That booking no longer exists.");
         if (!Access.CanCancelBooking(user, booking.ClientId)) return ServiceResult.Forbidden("Your role does not allow cancelling this booking.");
+        var cleanNote = CleanText.Note(note, out var noteError);
+        if (noteError is not null) return ServiceResult.Invalid(NoteField, noteError);
+        if (cleanNote!.Length > MaxNoteLength) return ServiceResult.Invalid(NoteField, $"Keep the note under {MaxNoteLength} characters.");
         var sessionLabel = SessionLabel.Of(booking.Name, booking.StartsAt);
         if (booking.Status != BookingStatus.Booked)
             return ServiceResult.Conflict($"{booking.Client}'s booking for {sessionLabel} is {SessionLabel.StatusText(booking.Status).ToLowerInvariant()} and cannot be cancelled.");
+        if (HasStarted(booking.StartsAt, StudioNow()))
+        {
+            if (!Access.CanCancelAfterStart(user))
+                return ServiceResult.Conflict($"{sessionLabel} has started: the booking can no longer be cancelled. Ask the studio if something went wrong.");
+            if (cleanNote.Length == 0)
+                return ServiceResult.Invalid(NoteField, $"{sessionLabel} has started: say in a note why the booking is cancelled after the start.");
+        }
 
         // Read before the write lock: the updates below each re-check what they change and refuse if it moved meanwhile.
         await using var tx = await db.BeginWriteAsync(ct);
@@ -40,7 +58,7 @@ public sealed partial class BookingService
         {
             PurchaseId = booking.PurchaseId, PeriodId = booking.PeriodId, Kind = LedgerKind.CancellationRefund, Amount = -1, BookingId = bookingId,
             MaxAfter = balance.MaxCredits, UsedAfter = balance.UsedCredits, Actor = user.ActorName(), AtUtc = clock.GetUtcNow().UtcDateTime,
-            Note = $"{sessionLabel} cancelled for {booking.Client}",
+            Note = $"{sessionLabel} cancelled for {booking.Client}" + (cleanNote.Length > 0 ? $". {cleanNote}" : ""),
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -59,7 +59,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         // is checked again where it counts: the debit and the place are conditional, the unique indexes refuse a
         // second live booking or a reused request key.
         var facts = await ReadFactsAsync(db, sessionId, clientId, purchaseId, ct);
-        if (Refusal(facts, clientId) is { } refusal) // the same request may have committed since the first look: that is a replay
+        if (Refusal(facts, clientId, StudioNow()) is { } refusal) // the same request may have committed since the first look: that is a replay
             return requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } late ? late : refusal;
 
         try
@@ -91,7 +91,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         var balance = (await db.Database.SqlQuery<PeriodBalance>(PoolRule.Sql(DebitSql, clientId, facts.Day, periodId, Guid.NewGuid()))
             .ToListAsync(ct)).SingleOrDefault();
         if (balance is null) // something changed since the checks: say what, as it stands under the lock
-            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId)
+            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId, StudioNow())
                 ?? Fail(ServiceResult.Conflict($"No credits left on {facts.PurchaseName}."));
         var placed = await db.Database.ExecuteSqlAsync(
             $"""UPDATE "Sessions" SET "BookedCount" = "BookedCount" + 1 WHERE "Id" = {facts.SessionId} AND "BookedCount" < "Capacity" """, ct);
@@ -158,10 +158,14 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         };
     }
 
-    /// <summary>Why this booking cannot be made, in the order staff should hear it; null when it can.</summary>
-    private static ServiceResult<BookingReceipt>? Refusal(BookingFacts? facts, int clientId)
+    /// <summary>
+    /// Why this booking cannot be made, in the order staff should hear it; null when it can. The one booking rule for the
+    /// portal, the staff API and the members' app alike: a session that has started (by the studio's clock) takes no bookings.
+    /// </summary>
+    private static ServiceResult<BookingReceipt>? Refusal(BookingFacts? facts, int clientId, DateTime studioNow)
     {
         if (facts is null) return Fail(ServiceResult.NotFound("That session no longer exists."));
+        if (HasStarted(facts.StartsAt, studioNow)) return Fail(ServiceResult.Conflict($"{facts.SessionLabel} has started: it can no longer be booked."));
         if (facts.Client is null) return Fail(ServiceResult.NotFound("That client no longer exists."));
         if (facts.PurchaseName is null) return Fail(ServiceResult.NotFound("That package or membership no longer exists."));
         if (!facts.Held)
@@ -183,4 +187,10 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     }
 
     private static ServiceResult<BookingReceipt> Fail(ServiceResult failure) => ServiceResult.Failure<BookingReceipt>(failure);
+
+    // Sessions start at studio-local times, so "now" is the studio clock's local time.
+    private DateTime StudioNow() => clock.GetLocalNow().DateTime;
+
+    /// <summary>Whether a session starting at <paramref name="startsAt"/> (studio-local) has started at <paramref name="studioNow"/>.</summary>
+    public static bool HasStarted(DateTime startsAt, DateTime studioNow) => startsAt <= studioNow;
 }

@@ -28,7 +28,7 @@ public sealed class SessionInput
 }
 
 /// <summary>The schedule: sessions by day and location, new sessions, and a session's roster (the client to book is found by ClientSearchService).</summary>
-public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbFactory)
+public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
 {
     /// <summary>The studio's locations by name: the studio team and members.</summary>
     public async Task<ServiceResult<IReadOnlyList<LocationOption>>> LocationsAsync(ClaimsPrincipal user, CancellationToken ct = default)
@@ -43,6 +43,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
     public async Task<ServiceResult<IReadOnlyList<SessionRow>>> DayAsync(ClaimsPrincipal user, DateOnly day, int locationId, CancellationToken ct = default)
     {
         if (!Access.CanReadSchedule(user)) return ServiceResult.Failure<IReadOnlyList<SessionRow>>(ServiceResult.Forbidden());
+        if (DateWindow.For(clock).DayRefusal(day) is { } refused) return ServiceResult.Failure<IReadOnlyList<SessionRow>>(refused);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return ServiceResult.Success(await SessionsAsync(db, day, locationId, ct));
     }
@@ -64,12 +65,15 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
         if (!Access.CanManageSessions(user)) return ServiceResult.Failure<int>(ServiceResult.Forbidden("Your role does not allow creating sessions."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var errors = new Dictionary<string, string[]>();
-        var name = (input.Name ?? "").Trim(); // null from an API body
-        var trainer = (input.Trainer ?? "").Trim();
-        if (name.Length is 0 or > 120) errors[nameof(input.Name)] = ["Enter the class name (up to 120 characters)."];
-        if (trainer.Length is 0 or > 120) errors[nameof(input.Trainer)] = ["Enter the trainer (up to 120 characters)."];
+        var name = CleanText.Name(input.Name, out var nameError); // null from an API body is empty
+        var trainer = CleanText.Name(input.Trainer, out var trainerError);
+        if (nameError is not null) errors[nameof(input.Name)] = [nameError];
+        else if (name!.Length is 0 or > 120) errors[nameof(input.Name)] = ["Enter the class name (up to 120 characters)."];
+        if (trainerError is not null) errors[nameof(input.Trainer)] = [trainerError];
+        else if (trainer!.Length is 0 or > 120) errors[nameof(input.Trainer)] = ["Enter the trainer (up to 120 characters)."];
         if (!await db.Locations.AnyAsync(l => l.Id == input.LocationId, ct)) errors[nameof(input.LocationId)] = ["Choose a location."];
         if (input.Date is null) errors[nameof(input.Date)] = ["Choose the date."];
+        else DateWindow.For(clock).Check(errors, nameof(input.Date), DateOnly.FromDateTime(input.Date.Value), "The session's date");
         if (input.StartTime is not { } start || start < TimeSpan.Zero || start >= TimeSpan.FromDays(1)) errors[nameof(input.StartTime)] = ["Choose the start time."];
         if (input.DurationMinutes is < 5 or > 300) errors[nameof(input.DurationMinutes)] = ["The duration is 5 to 300 minutes."];
         if (input.Capacity is < 1 or > 500) errors[nameof(input.Capacity)] = ["The capacity is 1 to 500 places."];
@@ -77,7 +81,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
 
         var session = new Session
         {
-            Name = name, LocationId = input.LocationId, Trainer = trainer,
+            Name = name!, LocationId = input.LocationId, Trainer = trainer!,
             // Studio-local, whatever kind the date came in as (an API body may say Utc): PostgreSQL's timestamp takes no other.
             StartsAt = DateTime.SpecifyKind(input.Date!.Value.Date + input.StartTime!.Value, DateTimeKind.Unspecified),
             DurationMinutes = input.DurationMinutes, Capacity = input.Capacity,

@@ -16,6 +16,7 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
     public async Task<ServiceResult<IReadOnlyList<CatalogItemView>>> ListAsync(ClaimsPrincipal user, CatalogKind kind, CancellationToken ct = default)
     {
         if (!Access.CanManageCatalog(user)) return ServiceResult.Failure<IReadOnlyList<CatalogItemView>>(ServiceResult.Forbidden(NotManager));
+        if (!Enum.IsDefined(kind)) return ServiceResult.Failure<IReadOnlyList<CatalogItemView>>(ServiceResult.Invalid(nameof(kind), "Choose package or membership."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return ServiceResult.Success<IReadOnlyList<CatalogItemView>>(await db.CatalogItems.AsNoTracking().Where(i => i.Kind == kind).OrderBy(i => i.Name)
             .Select(i => new CatalogItemView(i.Id, i.Kind, i.Name, i.PriceCents, i.Location!.Name, i.CreditsPerPeriod, i.PeriodUnit, i.PeriodCount,
@@ -61,7 +62,7 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
             item.Version = Guid.NewGuid();
         }
         item.Kind = input.Kind;
-        item.Name = input.Name.Trim();
+        item.Name = CleanText.Name(input.Name, out _)!; // Validate refused a name this cannot clean
         item.PriceCents = (long)Math.Round(input.Price!.Value * 100);
         item.LocationId = input.LocationId!.Value;
         item.CreditsPerPeriod = input.Unlimited ? null : input.CreditsPerPeriod;
@@ -86,8 +87,12 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
     {
         var errors = new Dictionary<string, string[]>();
         void Add(string field, string message) => errors[field] = [message];
-        if (string.IsNullOrWhiteSpace(input.Name)) Add(nameof(input.Name), "Enter a name.");
-        else if (input.Name.Trim().Length > 120) Add(nameof(input.Name), "Keep the name under 120 characters.");
+        if (!Enum.IsDefined(input.Kind)) Add(nameof(input.Kind), "Choose package or membership.");
+        if (!Enum.IsDefined(input.PeriodUnit)) Add(nameof(input.PeriodUnit), "Choose week or month as the time frame.");
+        var name = CleanText.Name(input.Name, out var nameError);
+        if (nameError is not null) Add(nameof(input.Name), nameError);
+        else if (name!.Length == 0) Add(nameof(input.Name), "Enter a name.");
+        else if (name.Length > 120) Add(nameof(input.Name), "Keep the name under 120 characters.");
         if (input.Price is not { } price || price < 0 || price > 100_000) Add(nameof(input.Price), "Enter a price from 0 to 100,000.");
         if (input.LocationId is null) Add(nameof(input.LocationId), "Choose a location.");
         if (!input.Unlimited && input.CreditsPerPeriod is not (>= 1 and <= 999))

@@ -55,7 +55,11 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
         if (requestKey is { Length: > 100 }) return Fail(ServiceResult.Invalid("requestKey", "The request key is longer than 100 characters."));
         var barcode = Trimmed(input.Barcode).ToUpperInvariant();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var firstName = CleanText.Name(input.FirstName, out var firstNameError);
+        var lastName = CleanText.Name(input.LastName, out var lastNameError);
         var errors = Validate(input, barcode);
+        if (firstNameError is not null) errors[nameof(input.FirstName)] = [firstNameError];
+        if (lastNameError is not null) errors[nameof(input.LastName)] = [lastNameError];
         if (input.HomeLocationId is { } locationId && !await db.Locations.AnyAsync(l => l.Id == locationId, ct))
             errors[nameof(input.HomeLocationId)] = ["Choose a home location."];
         if (errors.Count > 0) return Fail(ServiceResult.Invalid(errors));
@@ -80,8 +84,8 @@ public sealed class ClientEditService(IDbContextFactory<CoreDbContext> dbFactory
         }
         // Upper case as the lookups expect; an older lower-case barcode sent back unchanged stays as it is.
         else if (barcode.Length > 0 && !string.Equals(client.Barcode, barcode, StringComparison.OrdinalIgnoreCase)) client.Barcode = barcode;
-        client.FirstName = Trimmed(input.FirstName);
-        client.LastName = Trimmed(input.LastName);
+        client.FirstName = firstName!;
+        client.LastName = lastName!;
         client.Email = Trimmed(input.Email);
         client.Phone = Trimmed(input.Phone);
         client.HomeLocationId = input.HomeLocationId!.Value;

@@ -47,11 +47,11 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
         // only the periods edited. Two edits of different periods at once would each read the other's period as it was and
         // write a stale MIN/MAX; the named lock makes the second wait until the first committed, then read what it wrote.
         await tx.LockAsync(LockNames.Purchase(request.PurchaseId), ct);
-        var (result, periods) = await CheckAsync(db, request, ct);
+        var (result, periods) = await CheckAsync(db, request, DateWindow.For(clock), ct);
         if (!result.Succeeded) return result;
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        var note = CleanText.Note(request.Note, out _) is { Length: > 0 } cleaned ? cleaned : null; // Preview refused a note this cannot clean
         // Writes exactly what the preview says: the figures come from Preview, not from a second copy of its maths.
         foreach (var (period, after) in periods.Zip(result.Value!))
         {
@@ -94,11 +94,11 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
     public async Task<ServiceResult<IReadOnlyList<AdjustmentPreview>>> PreviewAsync(CreditAdjustment request, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await CheckAsync(db, request, ct)).Result;
+        return (await CheckAsync(db, request, DateWindow.For(clock), ct)).Result;
     }
 
     private static async Task<(ServiceResult<IReadOnlyList<AdjustmentPreview>> Result, List<CreditPeriod> Periods)> CheckAsync(
-        CoreDbContext db, CreditAdjustment request, CancellationToken ct)
+        CoreDbContext db, CreditAdjustment request, DateWindow window, CancellationToken ct)
     {
         static (ServiceResult<IReadOnlyList<AdjustmentPreview>>, List<CreditPeriod>) Fail(ServiceResult r) => (ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(r), []);
 
@@ -112,18 +112,21 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
         var overlaps = request is { EditValidity: true, StartsOn: { } starts, EndsOn: { } ends } && periods.Count == 1 && starts <= ends
             && await db.CreditPeriods.AnyAsync(p => p.PurchaseId == request.PurchaseId && p.Id != periods[0].Id && p.StartsOn <= ends && starts <= p.EndsOn, ct);
         var figures = periods.Select(p => new PeriodFigures(p.Id, p.StartsOn, p.EndsOn, p.UsedCredits, p.MaxCredits)).ToList();
-        var result = Preview(request, figures, overlaps);
+        var result = Preview(request, figures, window, overlaps);
         return (result, result.Succeeded ? periods : []);
     }
 
     /// <summary>
     /// What the request does to these periods, in their order, or why it is refused: the one place the adjustment's rules
     /// and maths live. The dialog calls it as the person types; the save calls it on the periods it has locked and writes
-    /// what it returns. Whether new dates overlap another period needs the database, so the caller says.
+    /// what it returns. Whether new dates overlap another period needs the database, so the caller says; new dates must lie
+    /// inside the studio's <paramref name="window"/>.
     /// </summary>
-    public static ServiceResult<IReadOnlyList<AdjustmentPreview>> Preview(CreditAdjustment request, IReadOnlyList<PeriodFigures> periods, bool overlapsAnother = false)
+    public static ServiceResult<IReadOnlyList<AdjustmentPreview>> Preview(CreditAdjustment request, IReadOnlyList<PeriodFigures> periods, DateWindow window,
+        bool overlapsAnother = false)
     {
         var errors = new Dictionary<string, string[]>();
+        if (!Enum.IsDefined(request.Action)) errors["Action"] = ["Choose to add or deduct credits."];
         var limited = periods.Where(p => p.Max is not null).ToList();
         var changesCredits = request.Amount is not null || !request.EditValidity;
         if (changesCredits && limited.Count == 0)
@@ -141,10 +144,13 @@ public sealed class CreditAdjustmentService(IDbContextFactory<CoreDbContext> dbF
             if (periods.Count > 1) errors["EditValidity"] = ["Validity is edited one period at a time."];
             else if (request.StartsOn is null) errors["StartsOn"] = ["Choose a start date."];
             else if (request.EndsOn is null) errors["EndsOn"] = ["Choose an end date."];
+            else if (window.Refusal(request.StartsOn, "Start Date") is { } startRefused) errors["StartsOn"] = [startRefused];
+            else if (window.Refusal(request.EndsOn, "End Date") is { } endRefused) errors["EndsOn"] = [endRefused];
             else if (request.EndsOn < request.StartsOn) errors["EndsOn"] = ["End Date must be on or after Start Date."];
             else if (overlapsAnother) errors["StartsOn"] = ["These dates overlap another period of this purchase."];
         }
         if (request.Note?.Length > MaxNoteLength) errors["Note"] = [$"Keep the note under {MaxNoteLength} characters."];
+        else if (CleanText.Note(request.Note, out var noteError) is null) errors["Note"] = [noteError!];
         if (errors.Count > 0) return ServiceResult.Failure<IReadOnlyList<AdjustmentPreview>>(ServiceResult.Invalid(errors));
 
         var preview = periods.Select(p => new AdjustmentPreview(p.PeriodId,

@@ -35,6 +35,8 @@ public sealed class CreditHistoryService(IDbContextFactory<CoreDbContext> dbFact
         if (!await db.Purchases.AnyAsync(p => p.Id == purchaseId, ct))
             return ServiceResult.Failure<IReadOnlyList<CreditHistoryRow>>(ServiceResult.NotFound("That package or membership no longer exists."));
         if (!await Access.CanReadPurchaseAsync(db, user, purchaseId, ct)) return ServiceResult.Failure<IReadOnlyList<CreditHistoryRow>>(ServiceResult.Forbidden());
+        if (filter?.Kind is { } asked && !Enum.IsDefined(asked))
+            return ServiceResult.Failure<IReadOnlyList<CreditHistoryRow>>(ServiceResult.Invalid("kind", "Choose one of the kinds of change the history lists."));
         var rows = db.Ledger.AsNoTracking().Where(l => l.PurchaseId == purchaseId);
         if (filter?.Kind is { } kind) rows = rows.Where(l => l.Kind == kind);
         if (!string.IsNullOrWhiteSpace(filter?.Text))

@@ -133,7 +133,7 @@ public static class MemberApi
         };
 
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> CancelAsync(int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
-        (await booking.CancelAsync(user, bookingId, ct)).ToHttp();
+        (await booking.CancelAsync(user, bookingId, ct: ct)).ToHttp();
 
     private static async Task<Results<Ok<IReadOnlyList<NotificationView>>, ServiceProblem>> NotificationsAsync(ClaimsPrincipal user, NotificationService feed,
         CancellationToken ct) =>

@@ -47,6 +47,7 @@ public sealed partial class ReportsService
     public async Task<ServiceResult<IReadOnlyList<UsageWeek>>> UsageAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
         if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<UsageWeek>>();
+        if (OutOfWindow(range) is { } refused) return ServiceResult.Failure<IReadOnlyList<UsageWeek>>(refused);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return ServiceResult.Success<IReadOnlyList<UsageWeek>>(await db.Database.SqlQuery<UsageWeek>(ReportSql.Bind(UsageWeeksSql(db.Engine), RangeParameters(range))).ToListAsync(ct));
     }
@@ -55,6 +56,8 @@ public sealed partial class ReportsService
     public async Task<ServiceResult<IReadOnlyList<ReportLedgerRow>>> UsageRowsAsync(ClaimsPrincipal user, DateOnly week, UsageMeasure measure, CancellationToken ct = default)
     {
         if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<ReportLedgerRow>>();
+        if (Window.DayRefusal(week, nameof(week)) is { } refused) return ServiceResult.Failure<IReadOnlyList<ReportLedgerRow>>(refused);
+        if (!Enum.IsDefined(measure)) return ServiceResult.Failure<IReadOnlyList<ReportLedgerRow>>(ServiceResult.Invalid(nameof(measure), "Choose a figure of the chart."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var from = week.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var end = from.AddDays(7);
@@ -75,6 +78,7 @@ public sealed partial class ReportsService
     public async Task<ServiceResult<IReadOnlyList<AdjusterTotal>>> AdjustersAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
         if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<AdjusterTotal>>();
+        if (OutOfWindow(range) is { } refused) return ServiceResult.Failure<IReadOnlyList<AdjusterTotal>>(refused);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return ServiceResult.Success<IReadOnlyList<AdjusterTotal>>(await Adjustments(db, range).GroupBy(l => l.Actor).OrderBy(g => g.Key)
             .Select(g => new AdjusterTotal(g.Key, g.Count(),
@@ -86,6 +90,7 @@ public sealed partial class ReportsService
     public async Task<ServiceResult<IReadOnlyList<ReportLedgerRow>>> AdjustmentRowsAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
         if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<ReportLedgerRow>>();
+        if (OutOfWindow(range) is { } refused) return ServiceResult.Failure<IReadOnlyList<ReportLedgerRow>>(refused);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return ServiceResult.Success<IReadOnlyList<ReportLedgerRow>>(await ToReportRowsAsync(db, Adjustments(db, range).OrderBy(l => l.Actor).ThenBy(l => l.Id), ct));
     }

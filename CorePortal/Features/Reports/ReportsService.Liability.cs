@@ -82,6 +82,7 @@ public sealed partial class ReportsService
     public async Task<ServiceResult<IReadOnlyList<LiabilityRow>>> LiabilityAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default)
     {
         if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<LiabilityRow>>();
+        if (Window.DayRefusal(day) is { } refused) return ServiceResult.Failure<IReadOnlyList<LiabilityRow>>(refused);
         var (figures, locations) = await FiguresOnAsync(day, ct);
         return ServiceResult.Success<IReadOnlyList<LiabilityRow>>([.. figures.Where(f => f.Purchases != 0)
             .Select(f => new LiabilityRow(locations[f.LocationId], f.CatalogItemId, f.Item, f.Purchases, f.Remaining, f.ValueCents))

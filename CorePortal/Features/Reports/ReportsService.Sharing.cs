@@ -19,6 +19,7 @@ public sealed partial class ReportsService
     public async Task<ServiceResult<SharingSummary>> SharingAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default)
     {
         if (!Access.CanReadReports(user)) return Refused<SharingSummary>();
+        if (OutOfWindow(range) is { } refused) return ServiceResult.Failure<SharingSummary>(refused);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (from, end) = (range.FromUtc, range.EndUtc);
         var visits = db.Bookings.AsNoTracking().Where(b => b.Status != BookingStatus.Cancelled && b.BookedAtUtc >= from && b.BookedAtUtc < end);

@@ -17,6 +17,11 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
 
     private static ServiceResult<T> Refused<T>() => ServiceResult.Failure<T>(ServiceResult.Forbidden("Reports are for managers."));
 
+    // Days and ranges outside the studio's window are refused before any query: a range ending 9999-12-31 has no day after it.
+    private DateWindow Window => DateWindow.For(clock);
+
+    private ServiceResult? OutOfWindow(ReportRange range) => Window.RangeRefusal(range.From, range.To);
+
     // Periods whose dates a Validity row among the later rows changed: their end date as it stood before is the EndsOnAfter of
     // their last earlier row (grants, adjustments and validity edits all record it; null if none, i.e. not granted yet).
     private static string MovedSql(DatabaseEngine engine, string laterRows) => $"""
@@ -69,12 +74,13 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
 
     /// <summary>Active unlimited purchases on <paramref name="day"/> and the days they still run, soonest ending first.</summary>
     public async Task<ServiceResult<IReadOnlyList<UnlimitedRow>>> UnlimitedAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
-        await UnlimitedPageAsync(user, day, 0, -1, ct) is { Value: { } page } ? ServiceResult.Success(page.Rows) : Refused<IReadOnlyList<UnlimitedRow>>();
+        await UnlimitedPageAsync(user, day, 0, -1, ct) is var read && read.Value is { } page ? ServiceResult.Success(page.Rows) : ServiceResult.Failure<IReadOnlyList<UnlimitedRow>>(read);
 
     /// <summary>One page of <see cref="UnlimitedAsync"/> (<paramref name="take"/> -1: all) and how many there are in all.</summary>
     public async Task<ServiceResult<UnlimitedPage>> UnlimitedPageAsync(ClaimsPrincipal user, DateOnly day, int skip, int take, CancellationToken ct = default)
     {
         if (!Access.CanReadReports(user)) return Refused<UnlimitedPage>();
+        if (Window.DayRefusal(day) is { } refused) return ServiceResult.Failure<UnlimitedPage>(refused);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // No LIMIT is "LIMIT -1" on SQLite but an error on PostgreSQL; the largest int is all on both.
         var rows = await db.Database.SqlQuery<UnlimitedRow>(ReportSql.Bind(UnlimitedSql(db.Engine),
