@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CorePortal.Tests.Infrastructure;
 
@@ -36,6 +37,8 @@ public class PortalFactory : LoopbackApp
     }
     private string? _databaseConnection;
     private readonly bool _sharesDatabase;
+    /// <summary>Where the app's log goes besides the console, for a test that checks what it says.</summary>
+    public LogLines? Log { get; init; }
     public string MailPickupFolder => Path.Combine(_folder, "mail-pickup");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -53,6 +56,7 @@ public class PortalFactory : LoopbackApp
         // Tests sign the demo users in many times a minute; the per-account limit is tested with its own setting.
         builder.UseSetting("Auth:SignInsPerAccountPerMinute", "1000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (Log is not null) builder.ConfigureLogging(l => l.AddProvider(Log));
         // Every context of the app refuses a write around the write door, so each test through the app proves there is none.
         builder.ConfigureTestServices(s => s.ConfigureDbContext<CoreDbContext>(o => o.AddInterceptors(WriteDoorGuard.Instance)));
     }

@@ -19,13 +19,29 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!File.Exists(ServerPath))
-        {
-            Unavailable = $"redis-server is not installed at {ServerPath} (apt-get install redis-server); .ci/run installs it.";
-            if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException(Unavailable);
-            return;
-        }
-        Port = FreePort();
+        if (CheckInstalled()) await StartAsync();
+    }
+
+    /// <summary>A fixture whose port is chosen but whose server is not running yet: Redis down when the app starts.</summary>
+    public static RedisServerFixture NotStarted()
+    {
+        var redis = new RedisServerFixture();
+        if (redis.CheckInstalled()) redis.Port = FreePort();
+        return redis;
+    }
+
+    private bool CheckInstalled()
+    {
+        if (File.Exists(ServerPath)) return true;
+        Unavailable = $"redis-server is not installed at {ServerPath} (apt-get install redis-server); .ci/run installs it.";
+        if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException(Unavailable);
+        return false;
+    }
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>, on the same port, empty) and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        if (Port == 0) Port = FreePort();
         var start = new ProcessStartInfo(ServerPath) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
             start.ArgumentList.Add(arg);
@@ -42,6 +58,16 @@ public sealed class RedisServerFixture : IAsyncLifetime
         throw new InvalidOperationException($"redis-server exited with {_server.ExitCode} before accepting connections on port {Port}.");
     }
 
+    /// <summary>Kills the server (SIGKILL: Redis lost, not shut down) and waits until it has gone.</summary>
+    public async Task StopAsync()
+    {
+        if (_server is null) return;
+        if (!_server.HasExited) _server.Kill();
+        await _server.WaitForExitAsync();
+        _server.Dispose();
+        _server = null;
+    }
+
     public void SkipIfUnavailable() => Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
 
     private static int FreePort()
@@ -51,11 +77,5 @@ public sealed class RedisServerFixture : IAsyncLifetime
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is null) return;
-        if (!_server.HasExited) _server.Kill();
-        await _server.WaitForExitAsync();
-        _server.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync();
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using StackExchange.Redis;
 
@@ -8,8 +10,9 @@ namespace CorePortal.Features;
 /// <summary>
 /// What several app servers behind a proxy need beyond one database (README, "Running a chain of studios"): one Data
 /// Protection key ring, so a cookie or bearer token issued by one server is accepted by the others, and the client's
-/// address and scheme as the proxy saw them, believed from the configured proxies only. The SignalR backplane and the
-/// balance channel are in <see cref="Live.LiveSetup"/>. A single server without Redis or a proxy keeps the defaults.
+/// address and scheme as the proxy saw them, believed from the configured proxies only. The balance channel is in
+/// <see cref="Live.LiveSetup"/>. A single server without Redis or a proxy keeps the defaults; with Redis, a server
+/// carries on alone while Redis is unreachable (<see cref="RedisLink"/>, <see cref="CachedKeyRing"/>).
 /// </summary>
 public static class ChainSetup
 {
@@ -23,12 +26,16 @@ public static class ChainSetup
     {
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {
+            RedisLink.Register(services, redis);
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
             // Only here: a single server keeps its default key ring (on disk, named after its folder), so upgrading one
             // does not sign anybody out.
-            var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
-            // Connect lazily: the key ring is first read on the first request, not while the container is built.
-            var connection = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(redis));
-            dataProtection.PersistKeysToStackExchangeRedis(() => connection.Value.GetDatabase(), KeyRingKey);
+            services.AddDataProtection().SetApplicationName(ApplicationName);
+            var cache = configuration["DataProtection:KeyRingCache"] is { Length: > 0 } folder ? folder : DefaultKeyRingCache();
+            // Read lazily: the key ring is first read on the first request, not while the container is built.
+            services.AddOptions<KeyManagementOptions>().Configure<RedisLink, ILoggerFactory>((o, link, logs) =>
+                o.XmlRepository = new CachedKeyRing(link, KeyRingKey, new FileSystemXmlRepository(new DirectoryInfo(cache), logs),
+                    logs.CreateLogger<CachedKeyRing>()));
         }
 
         services.Configure<ForwardedHeadersOptions>(o =>
@@ -49,6 +56,13 @@ public static class ChainSetup
         var section = app.Configuration.GetSection("Proxy");
         if (Values(section.GetSection("KnownProxies")).Any() || Values(section.GetSection("KnownNetworks")).Any())
             app.UseForwardedHeaders();
+    }
+
+    /// <summary>Where a server keeps its copy of the shared key ring (DataProtection:KeyRingCache): one folder per server and chain.</summary>
+    public static string DefaultKeyRingCache()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        return Path.Combine(home.Length > 0 ? home : AppContext.BaseDirectory, ApplicationName, "key-ring-cache");
     }
 
     // A list in configuration: an array (Proxy:KnownProxies:0, Proxy__KnownProxies__0) or one comma-separated value.

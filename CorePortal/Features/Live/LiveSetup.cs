@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Mvc;
 namespace CorePortal.Features.Live;
 
 /// <summary>
-/// The balances hub and, with a Redis connection string (ConnectionStrings:Redis), the SignalR backplane and the
-/// feed across servers. Without it everything stays in this process.
+/// The balances hub and, with a Redis connection string (ConnectionStrings:Redis), the feed across servers. Without it
+/// everything stays in this process. There is no SignalR backplane: every server's feed hears every change through the
+/// balance channel and sends it to the hub connections it holds itself, so a backplane would carry nothing more; it
+/// would only make every hub connection and every Blazor circuit (whose hub it would serve too) wait on Redis, and
+/// fail while Redis is away.
 /// </summary>
 public static class LiveSetup
 {
@@ -20,12 +23,12 @@ public static class LiveSetup
         services.AddAuthorizationBuilder().AddPolicy(ListenerPolicy, p => p.RequireAuthenticatedUser());
         services.AddSingleton<BalanceListeners>();
         services.AddHostedService<BalanceHubBridge>();
-        var signalR = services.AddSignalR();
+        services.AddSignalR();
 
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {
-            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("coreportal"));
-            services.AddSingleton(_ => new RedisBalanceChannel(redis)); // created by the container, so disposed by it
+            RedisLink.Register(services, redis);
+            services.AddSingleton<RedisBalanceChannel>();
             services.AddSingleton<IBalanceBroadcast, RedisBalanceBroadcast>();
             services.AddHostedService<RedisBalanceReceiver>();
         }
