@@ -108,7 +108,7 @@ public sealed class TokenLockoutTests(PortalFactory app) : IClassFixture<PortalF
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
             var manager = await users.FindByEmailAsync(DemoUsers.Manager);
-            Assert.True((await scope.ServiceProvider.GetRequiredService<StaffAccountService>().DisableAsync(manager!.Id)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<StaffAccountService>().DisableAsync(TestUsers.Admin, manager!.Id)).Succeeded);
         }
 
         var response = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = token.RefreshToken });

@@ -52,6 +52,7 @@ public class PortalFactory : LoopbackApp
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Tests sign the demo users in many times a minute; the per-account limit is tested with its own setting.
         builder.UseSetting("Auth:SignInsPerAccountPerMinute", "1000");
+        builder.UseSetting("Auth:SignInsPerMinute", "1000"); // the per-address limit likewise: every test client comes from one address
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         // Every context of the app refuses a write around the write door, so each test through the app proves there is none.
         builder.ConfigureTestServices(s => s.ConfigureDbContext<CoreDbContext>(o => o.AddInterceptors(WriteDoorGuard.Instance)));
