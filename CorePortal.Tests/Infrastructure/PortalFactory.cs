@@ -55,6 +55,7 @@ public class PortalFactory : LoopbackApp
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Tests sign the demo users in many times a minute; the per-account limit is tested with its own setting.
         builder.UseSetting("Auth:SignInsPerAccountPerMinute", "1000");
+        builder.UseSetting("Auth:SignInsPerMinute", "1000"); // the per-address limit likewise: every test client comes from one address
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Log is not null) builder.ConfigureLogging(l => l.AddProvider(Log));
         // Every context of the app refuses a write around the write door, so each test through the app proves there is none.

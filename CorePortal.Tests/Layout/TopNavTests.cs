@@ -53,4 +53,16 @@ public sealed class TopNavTests : PortalComponentTest
         Assert.Contains("Packages", Menu, StringComparison.Ordinal);
         Assert.Contains("Memberships", Menu, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Managers_get_the_Staff_page()
+    {
+        Assert.Contains("Staff", Links(RenderAs(Roles.Manager, Policies.StudioTeam, Policies.Staff, Policies.Manager)));
+    }
+
+    [Fact]
+    public void Front_desk_staff_do_not_get_the_Staff_page()
+    {
+        Assert.DoesNotContain("Staff", Links(RenderAs(Roles.Staff, Policies.StudioTeam, Policies.Staff)));
+    }
 }

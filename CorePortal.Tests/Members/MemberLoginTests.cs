@@ -124,7 +124,7 @@ public sealed class AccountSignInLimitTests(AccountSignInLimitTests.App app) : I
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var admin = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync(DemoUsers.Admin);
-            Assert.True((await scope.ServiceProvider.GetRequiredService<StaffAccountService>().DisableAsync(admin!.Id)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<StaffAccountService>().DisableAsync(TestUsers.Admin, admin!.Id)).Succeeded);
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/locations")).StatusCode);

@@ -11,6 +11,7 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser)
     [InlineData("/clients")]
     [InlineData("/payments/new-sale")]
     [InlineData("/reports")]
+    [InlineData("/staff")]
     public async Task Interactive_pages_run_without_a_single_policy_violation(string path)
     {
         var page = await browser.SignedInPageAsync(DemoUsers.Manager, path);

@@ -39,6 +39,7 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
     public DbSet<PurchaseHistoryEntry> PurchaseHistory => Set<PurchaseHistoryEntry>();
     public DbSet<LiabilitySnapshot> LiabilitySnapshots => Set<LiabilitySnapshot>();
     public DbSet<LedgerDayTotal> LedgerDailyTotals => Set<LedgerDayTotal>();
+    public DbSet<StaffAccountEvent> StaffAccountEvents => Set<StaffAccountEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -149,6 +150,7 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
 
         builder.Entity<StaffUser>().HasIndex(u => u.ClientId).IsUnique(); // one app login per client
         builder.Entity<StaffUser>().HasIndex(u => u.ActivationTokenHash);
+        builder.Entity<StaffAccountEvent>().HasIndex(e => e.SubjectId);
 
         // Sharing: the outbox is read by status and due time; feeds and history by their owner.
         builder.Entity<OutboxMessage>(e =>

@@ -82,6 +82,24 @@ public static class Access
     /// <summary>Retail Configurations (packages and memberships): managers.</summary>
     public static bool CanManageCatalog(ClaimsPrincipal user) => IsManager(user);
 
+    // Staff logins
+
+    /// <summary>The Staff page (every staff login, its status and the history of disables and enables): managers.</summary>
+    public static bool CanManageStaff(ClaimsPrincipal user) => IsManager(user);
+
+    /// <summary>
+    /// Disabling a staff login: managers, never their own login (nobody locks the studio out by mistake) nor one of a
+    /// higher role than theirs (a Manager cannot disable an Admin).
+    /// </summary>
+    public static bool CanDisableStaff(ClaimsPrincipal user, string loginId, string loginRole) =>
+        IsManager(user) && !IsSelf(user, loginId) && StaffRank(loginRole) <= StaffRank(user);
+
+    /// <summary>Enabling a disabled staff login again: Admins only.</summary>
+    public static bool CanEnableStaff(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+
+    /// <summary>Whether the login is the caller's own.</summary>
+    public static bool IsSelf(ClaimsPrincipal user, string loginId) => user.FindFirstValue(ClaimTypes.NameIdentifier) == loginId;
+
     // Live balances hub
 
     /// <summary>Listening to a client's balances: whoever may read the client.</summary>
@@ -101,6 +119,11 @@ public static class Access
 
     /// <summary>The client a member's app login belongs to; null for staff logins.</summary>
     public static int? MemberClientId(ClaimsPrincipal user) => user.IsInRole(Roles.Member) ? user.ClientId() : null;
+
+    // Admin over Manager over Staff over Trainer; a login without a staff role ranks lowest.
+    private static int StaffRank(string role) => Array.IndexOf(Roles.StaffRoles, role) is var i and >= 0 ? Roles.StaffRoles.Length - i : 0;
+
+    private static int StaffRank(ClaimsPrincipal user) => Roles.StaffRoles.Where(user.IsInRole).Select(StaffRank).DefaultIfEmpty(0).Max();
 
     private static bool IsClient(ClaimsPrincipal user, int clientId) => MemberClientId(user) == clientId;
 

@@ -107,7 +107,7 @@ public static class AuthSetup
     private static string? HubQueryToken(HttpRequest request) =>
         request.Path.StartsWithSegments("/hubs") && request.Query["access_token"] is [{ Length: > 0 } token] ? token : null;
 
-    private static bool CarriesBearerToken(HttpRequest request) =>
+    internal static bool CarriesBearerToken(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || HubQueryToken(request) is not null;
 
     /// <summary>

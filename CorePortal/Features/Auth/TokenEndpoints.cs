@@ -42,13 +42,14 @@ public static class TokenEndpoints
         auth.MapPost("/refresh", RefreshAsync);
     }
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(TokenLoginRequest body, SignInService signIn) =>
-        await signIn.SignInAsync(body.Email ?? "", body.Password ?? "", IdentityConstants.BearerScheme) switch
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(TokenLoginRequest body, SignInService signIn, HttpContext http) =>
+        await signIn.SignInAsync(body.Email ?? "", body.Password ?? "", http.Connection.RemoteIpAddress, IdentityConstants.BearerScheme) switch
         {
             SignInOutcome.Succeeded => TypedResults.Empty,
             SignInOutcome.LockedOut => TypedResults.Problem("Too many failed attempts: this account is locked for a while.", statusCode: StatusCodes.Status401Unauthorized),
             SignInOutcome.TooManyAttempts => TypedResults.Problem("Too many sign-in attempts for this account. Wait a minute and try again.", statusCode: StatusCodes.Status429TooManyRequests),
-            _ => TypedResults.Problem("That email and password do not match.", statusCode: StatusCodes.Status401Unauthorized),
+            SignInOutcome.TooManyFromAddress => TypedResults.Problem(SignInMessages.TooManyFromAddress, statusCode: StatusCodes.Status429TooManyRequests),
+            _ => TypedResults.Problem(SignInMessages.Failed, statusCode: StatusCodes.Status401Unauthorized),
         };
 
     /// <summary>
