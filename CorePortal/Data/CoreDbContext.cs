@@ -39,6 +39,7 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
     public DbSet<PurchaseHistoryEntry> PurchaseHistory => Set<PurchaseHistoryEntry>();
     public DbSet<LiabilitySnapshot> LiabilitySnapshots => Set<LiabilitySnapshot>();
     public DbSet<LedgerDayTotal> LedgerDailyTotals => Set<LedgerDayTotal>();
+    public DbSet<BearerSession> BearerSessions => Set<BearerSession>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -149,6 +150,11 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
 
         builder.Entity<StaffUser>().HasIndex(u => u.ClientId).IsUnique(); // one app login per client
         builder.Entity<StaffUser>().HasIndex(u => u.ActivationTokenHash);
+        builder.Entity<BearerSession>(e =>
+        {
+            e.HasIndex(s => s.UserId);
+            e.HasOne<StaffUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         // Sharing: the outbox is read by status and due time; feeds and history by their owner.
         builder.Entity<OutboxMessage>(e =>

@@ -12,7 +12,8 @@ public enum SignInOutcome { Succeeded, Failed, LockedOut, Disabled, TooManyAttem
 /// Password sign-in with lockout, stamping the time of sign-in for the absolute session limit. Staff sign in to the
 /// portal with the cookie; members' app logins only get bearer tokens.
 /// </summary>
-public sealed class SignInService(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, SignInThrottle throttle, TimeProvider clock)
+public sealed class SignInService(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, SignInThrottle throttle, TimeProvider clock,
+    BearerSessionService bearerSessions)
 {
     /// <summary>Signs in with the cookie, or with another scheme such as <c>IdentityConstants.BearerScheme</c> for the API.</summary>
     public async Task<SignInOutcome> SignInAsync(string email, string password, string? scheme = null)
@@ -27,8 +28,11 @@ public sealed class SignInService(SignInManager<StaffUser> signIn, UserManager<S
         if (!check.Succeeded) return SignInOutcome.Failed;
         if (scheme is null && user.ClientId is not null) return SignInOutcome.MemberUsesApp;
         if (scheme is not null) signIn.AuthenticationScheme = scheme;
-        var signedInAt = clock.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(SessionOptions.SignedInAtClaim, signedInAt)]);
+        var now = clock.GetUtcNow();
+        Claim[] claims = [new Claim(SessionOptions.SignedInAtClaim, now.UtcTicks.ToString(CultureInfo.InvariantCulture))];
+        // A bearer sign-in is a session in the database, so that its refresh tokens are single-use and sign-out ends it.
+        if (scheme == IdentityConstants.BearerScheme) claims = [.. claims, .. await bearerSessions.StartAsync(user.Id, now)];
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
         return SignInOutcome.Succeeded;
     }
 }
