@@ -56,6 +56,7 @@ public sealed class IdleTimeoutBrowserTests(BrowserFixture browser)
 
         await Expect(idle).ToHaveURLAsync(new Regex("/login"), new() { Timeout = 15_000 });
         // Both screens are re-checked every 100 ms on the same clock: the idle one has been signed out, the used one has not.
+        Assert.DoesNotContain("/login", used.Url, StringComparison.Ordinal);
         await SearchAsync(used, "e");
         Assert.DoesNotContain("/login", used.Url, StringComparison.Ordinal);
     }

@@ -24,7 +24,7 @@ public static class AuthSetup
         services.AddSingleton<BearerSessionService>();
         services.AddScoped<CircuitActivity>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, UserActivityCircuitHandler>();
-        services.AddSignalR(o => o.AddFilter<UserInteractionHubFilter>());
+        services.AddSignalR(o => o.AddFilter(new UserInteractionHubFilter())); // every hub; it holds no state
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<StaffAccountService>();
         services.AddAuthorization(Policies.Add);

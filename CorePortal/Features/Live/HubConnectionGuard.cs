@@ -27,6 +27,7 @@ public sealed class HubConnectionGuard(IServiceScopeFactory scopeFactory, IOptio
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.CurrentValue.RevalidationInterval <= TimeSpan.Zero) return; // a zero interval turns the sweep off
         using var timer = new PeriodicTimer(options.CurrentValue.RevalidationInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
