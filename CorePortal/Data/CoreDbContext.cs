@@ -40,6 +40,7 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
     public DbSet<LiabilitySnapshot> LiabilitySnapshots => Set<LiabilitySnapshot>();
     public DbSet<LedgerDayTotal> LedgerDailyTotals => Set<LedgerDayTotal>();
     public DbSet<StaffAccountEvent> StaffAccountEvents => Set<StaffAccountEvent>();
+    public DbSet<BearerSession> BearerSessions => Set<BearerSession>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -151,6 +152,11 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
         builder.Entity<StaffUser>().HasIndex(u => u.ClientId).IsUnique(); // one app login per client
         builder.Entity<StaffUser>().HasIndex(u => u.ActivationTokenHash);
         builder.Entity<StaffAccountEvent>().HasIndex(e => e.SubjectId);
+        builder.Entity<BearerSession>(e =>
+        {
+            e.HasIndex(s => s.UserId);
+            e.HasOne<StaffUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         // Sharing: the outbox is read by status and due time; feeds and history by their owner.
         builder.Entity<OutboxMessage>(e =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace CorePortal.Features.Auth;
@@ -20,6 +21,10 @@ public static class AuthSetup
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<SignInService>();
+        services.AddSingleton<BearerSessionService>();
+        services.AddScoped<CircuitActivity>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, UserActivityCircuitHandler>();
+        services.AddSignalR(o => o.AddFilter(new UserInteractionHubFilter())); // every hub; it holds no state
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<StaffAccountService>();
         services.AddAuthorization(Policies.Add);
@@ -111,13 +116,17 @@ public static class AuthSetup
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || HubQueryToken(request) is not null;
 
     /// <summary>
-    /// A bearer token carries its account's security stamp; disabling the account renews the stamp, so the check here
-    /// (one indexed read per API call) ends its tokens at once instead of when they expire. Runs after authentication.
+    /// A bearer token carries its account's security stamp and its session's id; disabling the account renews the stamp and
+    /// signing out (or reusing a spent refresh token) ends the session, so the checks here end its tokens at once instead of
+    /// when they expire. They cost two reads by key per API call (the account, the session) and a token from before sessions
+    /// were kept (no session id) is refused. Runs after authentication.
     /// </summary>
     public static void UseBearerTokenRevocation(this WebApplication app) => app.Use(async (ctx, next) =>
     {
         if (ctx.User.Identity?.IsAuthenticated == true && CarriesBearerToken(ctx.Request)
-            && await ctx.RequestServices.GetRequiredService<SignInManager<StaffUser>>().ValidateSecurityStampAsync(ctx.User) is not { IsDisabled: false })
+            && (await ctx.RequestServices.GetRequiredService<SignInManager<StaffUser>>().ValidateSecurityStampAsync(ctx.User) is not { IsDisabled: false }
+                || ctx.RequestServices.GetRequiredService<IOptions<SessionOptions>>().Value.IsPastAbsoluteLimit(ctx.User, ctx.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
+                || !await ctx.RequestServices.GetRequiredService<BearerSessionService>().IsActiveAsync(ctx.User, ctx.RequestAborted)))
             ctx.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
         await next(ctx);
     });

@@ -8,20 +8,23 @@ using Microsoft.Extensions.Options;
 namespace CorePortal.Features.Auth;
 
 /// <summary>
-/// Re-checks a circuit's user on an interval: a disabled account, a changed security stamp or the
-/// absolute session limit ends the circuit's sign-in, and the page sends the user to sign in again.
+/// Re-checks a circuit's user on an interval: a disabled account, a changed security stamp, the absolute session limit or
+/// the idle limit (no interaction from the person in the circuit, see <see cref="CircuitActivity"/>) ends the circuit's
+/// sign-in, and the page sends the user to sign in again.
 /// </summary>
 internal sealed class RevalidatingAuthStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopeFactory,
     IOptions<SessionOptions> options,
+    CircuitActivity activity,
     TimeProvider clock) : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => options.Value.RevalidationInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
     {
-        if (options.Value.IsPastAbsoluteLimit(state.User, clock.GetUtcNow())) return false;
+        var now = clock.GetUtcNow();
+        if (options.Value.IsPastAbsoluteLimit(state.User, now) || now - activity.LastUserActivity > options.Value.IdleTimeout) return false;
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
         return await IsStillValidAsync(users, state.User);

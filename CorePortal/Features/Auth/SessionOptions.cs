@@ -4,11 +4,11 @@ namespace CorePortal.Features.Auth;
 public sealed class SessionOptions
 {
     public const string Section = "Auth";
-    /// <summary>Signed out after this long without activity.</summary>
+    /// <summary>Signed out after this long without activity: requests for the cookie, the person's clicks, typing and navigation in an open screen.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(60);
     /// <summary>Signed out this long after signing in, however active.</summary>
     public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
-    /// <summary>How often open sessions re-check that the account is still enabled.</summary>
+    /// <summary>How often open screens and hub connections re-check the account (enabled, same security stamp) and the limits.</summary>
     public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public const string SignedInAtClaim = "coreportal:signed_in_at";

@@ -14,7 +14,8 @@ public enum SignInOutcome { Succeeded, Failed, LockedOut, TooManyAttempts, TooMa
 /// portal with the cookie; members' app logins only get bearer tokens. The portal's sign-in page and /api/auth/login
 /// (members' app included) both come here, so both have the same limits and the same answers.
 /// </summary>
-public sealed class SignInService(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, SignInThrottle throttle, TimeProvider clock)
+public sealed class SignInService(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, SignInThrottle throttle, TimeProvider clock,
+    BearerSessionService bearerSessions)
 {
     // A hash of a password nobody knows, made once with the app's own hasher (and so its cost): unknown and disabled
     // accounts verify against it, so they take as long to refuse as a wrong password.
@@ -43,8 +44,11 @@ public sealed class SignInService(SignInManager<StaffUser> signIn, UserManager<S
         if (!check.Succeeded) return SignInOutcome.Failed;
         if (scheme is null && user.ClientId is not null) return SignInOutcome.MemberUsesApp;
         if (scheme is not null) signIn.AuthenticationScheme = scheme;
-        var signedInAt = clock.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(SessionOptions.SignedInAtClaim, signedInAt)]);
+        var now = clock.GetUtcNow();
+        Claim[] claims = [new Claim(SessionOptions.SignedInAtClaim, now.UtcTicks.ToString(CultureInfo.InvariantCulture))];
+        // A bearer sign-in is a session in the database, so that its refresh tokens are single-use and sign-out ends it.
+        if (scheme == IdentityConstants.BearerScheme) claims = [.. claims, .. await bearerSessions.StartAsync(user.Id, now)];
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
         return SignInOutcome.Succeeded;
     }
 

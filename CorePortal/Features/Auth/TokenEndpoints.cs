@@ -12,7 +12,7 @@ public sealed record TokenLoginRequest(string Email, string Password);
 public sealed record TokenRefreshRequest(string RefreshToken);
 
 /// <summary>
-/// Bearer tokens for staff and integrations: sign in and refresh only. Written here rather than MapIdentityApi,
+/// Bearer tokens for staff and integrations: sign in, refresh and sign out only. Written here rather than MapIdentityApi,
 /// which would also open registration and password-reset endpoints the studio does not want.
 /// </summary>
 public static class TokenEndpoints
@@ -40,6 +40,9 @@ public static class TokenEndpoints
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
         auth.MapPost("/login", LoginAsync);
         auth.MapPost("/refresh", RefreshAsync);
+        // Outside the anonymous group: signing out needs the bearer token whose session it ends.
+        app.MapPost("/api/auth/logout", LogoutAsync).RequireAuthorization().WithTags("Auth")
+            .ProducesProblems(StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(TokenLoginRequest body, SignInService signIn, HttpContext http) =>
@@ -53,20 +56,29 @@ public static class TokenEndpoints
         };
 
     /// <summary>
-    /// A refresh token is good until it expires and only while the account's security stamp is unchanged (disabling
-    /// an account renews the stamp).
+    /// A refresh token is good once, until it expires, within the absolute limit from sign-in, and only while the account's
+    /// security stamp is unchanged (disabling an account renews the stamp). It answers a new pair; presenting a spent one
+    /// ends its session (<see cref="BearerSessionService.RotateAsync"/>).
     /// </summary>
     private static async Task<Results<SignInHttpResult, ProblemHttpResult>> RefreshAsync(TokenRefreshRequest body,
-        IOptionsMonitor<BearerTokenOptions> options, SignInManager<StaffUser> signIn, TimeProvider clock)
+        IOptionsMonitor<BearerTokenOptions> options, SignInManager<StaffUser> signIn, BearerSessionService sessions, TimeProvider clock, CancellationToken ct)
     {
         var protector = options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector;
         var ticket = protector.Unprotect(body.RefreshToken);
         if (ticket?.Properties.ExpiresUtc is not { } expires || clock.GetUtcNow() >= expires
-            || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { IsDisabled: false } user)
+            || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { IsDisabled: false } user
+            || await sessions.RotateAsync(ticket.Principal, ct) is not { } sessionClaims)
             return TypedResults.Problem("The refresh token is not valid.", statusCode: StatusCodes.Status401Unauthorized);
         var principal = await signIn.CreateUserPrincipalAsync(user);
         if (ticket.Principal.FindFirst(SessionOptions.SignedInAtClaim) is { } signedInAt)
             principal.Identities.First().AddClaim(new(signedInAt.Type, signedInAt.Value));
+        principal.Identities.First().AddClaims(sessionClaims);
         return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
     }
+
+    /// <summary>Ends the bearer session of the token it is called with: its refresh and access tokens are refused from now on.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(HttpContext http, BearerSessionService sessions, CancellationToken ct) =>
+        await sessions.EndAsync(http.User, ct)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem("Sign out with the bearer token of the session to end.", statusCode: StatusCodes.Status401Unauthorized);
 }

@@ -12,7 +12,7 @@ namespace CorePortal.Features.Live;
 /// location and receives "BalanceChanged" for it; every join is authorized here, on the server.
 /// </summary>
 [Authorize(Policy = LiveSetup.ListenerPolicy)]
-public sealed class BalancesHub(BalanceListeners listeners, IDbContextFactory<CoreDbContext> dbFactory, PortalMetrics metrics) : Hub
+public sealed class BalancesHub(BalanceListeners listeners, IDbContextFactory<CoreDbContext> dbFactory, PortalMetrics metrics, HubConnectionGuard guard) : Hub
 {
     public const string Path = "/hubs/balances";
     public const string EventName = "BalanceChanged";
@@ -47,6 +47,7 @@ public sealed class BalancesHub(BalanceListeners listeners, IDbContextFactory<Co
     public override Task OnConnectedAsync()
     {
         metrics.HubConnected();
+        guard.Track(Context);
         return base.OnConnectedAsync();
     }
 
@@ -54,6 +55,7 @@ public sealed class BalancesHub(BalanceListeners listeners, IDbContextFactory<Co
     {
         metrics.HubDisconnected();
         listeners.Leave(Context.ConnectionId);
+        guard.Forget(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 

@@ -23,6 +23,8 @@ public static class LiveSetup
         services.AddAuthorizationBuilder().AddPolicy(ListenerPolicy, p => p.RequireAuthenticatedUser());
         services.AddSingleton<BalanceListeners>();
         services.AddHostedService<BalanceHubBridge>();
+        services.AddSingleton<HubConnectionGuard>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubConnectionGuard>());
         services.AddSignalR();
 
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
@@ -35,6 +37,7 @@ public static class LiveSetup
     }
 
     // A refused hub client gets a plain 401, not the status page (re-executing it for a POST answers 400).
+    // A connection closes when its token (or cookie) expires; disabling and signing out close it at the guard's next sweep.
     public static void MapPortalLive(this IEndpointRouteBuilder app) =>
-        app.MapHub<BalancesHub>(BalancesHub.Path);
+        app.MapHub<BalancesHub>(BalancesHub.Path, o => o.CloseOnAuthenticationExpiration = true);
 }
