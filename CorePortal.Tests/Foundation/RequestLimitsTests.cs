@@ -1,5 +1,6 @@
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
@@ -15,7 +16,8 @@ public sealed class RequestLimitsTests
     [Fact]
     public void The_chosen_limits_apply_to_kestrel_the_hubs_and_the_circuits()
     {
-        using var services = Build([]);
+        using var app = Build([]);
+        var services = app.Services;
 
         Assert.Equal(1024 * 1024, services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxRequestBodySize);
         Assert.Equal(32 * 1024, services.GetRequiredService<IOptions<HubOptions<BalancesHub>>>().Value.MaximumReceiveMessageSize);
@@ -30,11 +32,12 @@ public sealed class RequestLimitsTests
     [Fact]
     public void The_Limits_section_changes_them()
     {
-        using var services = Build(new()
+        using var app = Build(new()
         {
             ["Limits:MaxRequestBodyBytes"] = "2000", ["Limits:HubMessageBytes"] = "4096", ["Limits:DisconnectedCircuitRetention"] = "00:00:30",
             ["Limits:DisconnectedCircuitMaxRetained"] = "5", ["Limits:JsInteropTimeout"] = "00:00:05", ["Limits:ApiBodyBytes"] = "1000",
         });
+        var services = app.Services;
 
         Assert.Equal(2000, services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxRequestBodySize);
         Assert.Equal(4096, services.GetRequiredService<IOptions<HubOptions<BalancesHub>>>().Value.MaximumReceiveMessageSize);
@@ -45,13 +48,13 @@ public sealed class RequestLimitsTests
         Assert.Equal(1000, services.GetRequiredService<RequestLimitOptions>().ApiBodyBytes);
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    // The app's own registration, on a host that is built but never started.
+    private static WebApplication Build(Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSignalR();
-        services.AddRazorComponents().AddInteractiveServerComponents().WithPortalLimits(configuration);
-        return services.BuildServiceProvider();
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSignalR();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents().WithPortalLimits(builder.Configuration);
+        return builder.Build();
     }
 }

@@ -45,8 +45,9 @@ public static class RequestLimits
         services.AddSingleton(limits);
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes);
-        // Every hub (the balances hub takes its values from here), and the circuit's own hub, set explicitly below.
+        // Each hub by name: the balances hub here, the circuit's own hub below (a hub's options do not always follow the global ones).
         services.Configure<HubOptions>(o => o.MaximumReceiveMessageSize = limits.HubMessageBytes);
+        services.Configure<HubOptions<Live.BalancesHub>>(o => o.MaximumReceiveMessageSize = limits.HubMessageBytes);
         blazor.AddHubOptions(o => o.MaximumReceiveMessageSize = limits.HubMessageBytes);
         blazor.AddCircuitOptions(o =>
         {
