@@ -40,8 +40,7 @@ public sealed class CachedKeyRing : IXmlRepository
                 foreach (var element in _pending) database.ListRightPush(_key, Text(element));
                 _pending.Clear();
                 var shared = database.ListRange(_key).Select(v => XElement.Parse((string)v!)).ToList();
-                var cached = _local.GetAllElements().Select(Identity).ToHashSet();
-                foreach (var element in shared.Where(e => !cached.Contains(Identity(e)))) _local.StoreElement(element, FileName(element));
+                CopyToCache(shared);
                 return shared;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -56,16 +55,45 @@ public sealed class CachedKeyRing : IXmlRepository
     {
         lock (_gate)
         {
-            _local.StoreElement(element, friendlyName);
+            var cached = TryCache(element, friendlyName);
             try
             {
                 _link.Connection.GetDatabase().ListRightPush(_key, Text(element));
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
+                if (!cached) throw; // kept nowhere: Data Protection must not use it
                 _pending.Add(element);
                 _log.LogWarning(ex, "A new Data Protection key is kept on this server only until Redis is back");
             }
+        }
+    }
+
+    // The copy is a fallback: failing to write it must never stop a ring that Redis serves.
+    private void CopyToCache(IEnumerable<XElement> shared)
+    {
+        try
+        {
+            var cached = _local.GetAllElements().Select(Identity).ToHashSet();
+            foreach (var element in shared.Where(e => !cached.Contains(Identity(e)))) TryCache(element, FileName(element));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.LogWarning(ex, "Could not read this server's copy of the key ring");
+        }
+    }
+
+    private bool TryCache(XElement element, string friendlyName)
+    {
+        try
+        {
+            _local.StoreElement(element, friendlyName);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.LogWarning(ex, "Could not copy the key {Name} to this server's copy of the key ring", friendlyName);
+            return false;
         }
     }
 
