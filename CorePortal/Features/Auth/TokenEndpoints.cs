@@ -41,8 +41,7 @@ public static class TokenEndpoints
         auth.MapPost("/login", LoginAsync);
         auth.MapPost("/refresh", RefreshAsync);
         // Outside the anonymous group: signing out needs the bearer token whose session it ends.
-        app.MapPost("/api/auth/logout", LogoutAsync).RequireAuthorization().WithTags("Auth")
-            .ProducesProblems(StatusCodes.Status401Unauthorized);
+        app.MapPost("/api/auth/logout", LogoutAsync).RequireAuthorization().WithTags("Auth").ProducesAuthProblems();
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(TokenLoginRequest body, SignInService signIn, HttpContext http) =>
