@@ -84,14 +84,14 @@ public sealed partial class PostgresMemberConcurrencyTests(PostgresPortal app) :
         var owner = await app.NewClientAsync("Pia", "Parallel");
         var member = TestUsers.Member(owner);
         var item = await QueryAsync(db => db.CatalogItems.Where(i => i.Name == "20-Class Family Pack").Select(i => i.Id).SingleAsync());
-        var packs = new List<int>();
-        for (var i = 0; i < 3; i++)
-            packs.Add((await InScopeAsync<SaleService, ServiceResult<SaleReceipt>>(s => s.CheckoutAsync(TestUsers.Staff, new SaleRequest(item, owner.Id, [])))).Value!.PurchaseId);
         var limit = app.Services.GetRequiredService<IOptions<SharingOptions>>().Value.MemberInvitationsPerDay;
+        var packs = new List<int>();
+        for (var i = 0; i < limit + 3; i++)
+            packs.Add((await InScopeAsync<SaleService, ServiceResult<SaleReceipt>>(s => s.CheckoutAsync(TestUsers.Staff, new SaleRequest(item, owner.Id, [])))).Value!.PurchaseId);
 
-        // Different packs take different purchase locks: only the member's own lock keeps the count and the insert together.
-        var results = await AllAtOnce.RunAsync(Enumerable.Range(0, limit + 3).Select(n => (Func<Task<ServiceResult>>)(() =>
-            InScopeAsync<MemberInvitationService, ServiceResult>(s => s.InviteByContactAsync(member, packs[n % packs.Count], $"nobody{n}@example.com")))));
+        // One request per pack, so no purchase lock orders them: only the member's own lock keeps the count and the insert together.
+        var results = await AllAtOnce.RunAsync(packs.Select((pack, n) => (Func<Task<ServiceResult>>)(() =>
+            InScopeAsync<MemberInvitationService, ServiceResult>(s => s.InviteByContactAsync(member, pack, $"nobody{n}@example.com")))));
 
         Assert.Equal(limit, results.Count(r => r.Succeeded));
         Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(Outcome.TooManyRequests, r.Outcome));
