@@ -18,20 +18,53 @@ public sealed class SmtpServerFixture : IDisposable
     private const string Script = """
         import os, sys, time
         from aiosmtpd.controller import Controller
-        folder, port = sys.argv[1], int(sys.argv[2])
+        from aiosmtpd.smtp import AuthResult
+        folder, port, plain_auth = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "auth"
         class Save:
             async def handle_DATA(self, server, session, envelope):
+                if os.path.exists(os.path.join(folder, "drop")):
+                    # The whole message came in; the connection drops before the reply, so the sender cannot know it arrived.
+                    server.transport.abort()
+                    return "421 Dropped"
                 name = os.path.join(folder, "%d.eml" % time.time_ns())
                 with open(name + ".part", "wb") as f:
                     f.write(envelope.original_content or envelope.content)
                 os.rename(name + ".part", name)
                 return "250 Message accepted"
-        controller = Controller(Save(), hostname="127.0.0.1", port=port)
+        def record_login(server, session, envelope, mechanism, auth_data):
+            with open(os.path.join(folder, "logins.txt"), "ab") as f:
+                f.write(auth_data.login + b"\n")
+            return AuthResult(success=True)
+        options = dict(auth_require_tls=False, authenticator=record_login) if plain_auth else {}
+        controller = Controller(Save(), hostname="127.0.0.1", port=port, **options)
         controller.start()
         print("ready", flush=True)
         sys.stdin.read()
         controller.stop()
         """;
+
+    /// <summary>Offers AUTH without TLS (as a server on a trusted network might) and records each login it is sent.</summary>
+    public bool OffersPlainAuth { get; init; }
+
+    /// <summary>While set, the server drops the connection at the end of each message, before it answers (and keeps nothing).</summary>
+    public bool DropsConnections
+    {
+        get => File.Exists(DropFlag);
+        set
+        {
+            if (value) File.WriteAllText(DropFlag, "");
+            else File.Delete(DropFlag);
+        }
+    }
+
+    private string DropFlag => Path.Combine(_folder, "drop");
+
+    /// <summary>The user names the server was sent with AUTH, in order.</summary>
+    public IReadOnlyList<string> Logins()
+    {
+        var file = Path.Combine(_folder, "logins.txt");
+        return File.Exists(file) ? File.ReadAllLines(file) : [];
+    }
 
     private readonly string _folder = Directory.CreateTempSubdirectory("coreportal-smtp-").FullName;
     private Process? _server;
@@ -59,7 +92,7 @@ public sealed class SmtpServerFixture : IDisposable
             Assert.Skip(reason);
         }
         var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-c", Script, _folder, Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "-c", Script, _folder, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), OffersPlainAuth ? "auth" : "plain" }) start.ArgumentList.Add(arg);
         _server = Process.Start(start) ?? throw new InvalidOperationException("Could not start the SMTP server.");
         var ready = _server.StandardOutput.ReadLine();
         if (ready != "ready")

@@ -9,6 +9,8 @@ using CorePortal.Features.Notifications;
 using CorePortal.Features.Sharing;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CorePortal.Tests.Members;
 
@@ -78,16 +80,12 @@ public sealed class MemberApiTests(ApiApp app)
     }
 
     [Fact]
-    public async Task Sharing_finds_the_client_by_barcode_refuses_unknown_ones_unshareable_packages_and_a_full_pack()
+    public async Task Sharing_by_barcode_invites_the_client_and_refuses_unshareable_packages_and_a_full_pack_with_their_own_message()
     {
         var owner = await app.NewMemberAsync("Sasha", "Sharer");
         var pack = await app.SellAsync(ApiApp.FamilyPack, owner.ClientId);
         var friends = new[] { await app.NewClientAsync("Fern", "One"), await app.NewClientAsync("Fern", "Two"), await app.NewClientAsync("Fern", "Three"), await app.NewClientAsync("Fern", "Four") };
 
-        var unknown = await owner.Api.PostAsJsonAsync($"/api/me/packages/{pack}/shares", new { emailOrBarcode = "nobody@example.com" });
-        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        var problem = await unknown.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("No client of the studio has that email or barcode.", problem.GetProperty("errors").GetProperty(MemberApi.ShareTargetField)[0].GetString());
         foreach (var friend in friends[..3])
             Assert.Equal(HttpStatusCode.OK, (await owner.Api.PostAsJsonAsync($"/api/me/packages/{pack}/shares", new { emailOrBarcode = friend.Barcode })).StatusCode);
         var full = await owner.Api.PostAsJsonAsync($"/api/me/packages/{pack}/shares", new { emailOrBarcode = friends[3].Barcode });
@@ -98,8 +96,86 @@ public sealed class MemberApiTests(ApiApp app)
         var notShareable = await owner.Api.PostAsJsonAsync($"/api/me/packages/{tenPack}/shares", new { emailOrBarcode = friends[3].Barcode });
         Assert.Equal(HttpStatusCode.BadRequest, notShareable.StatusCode);
         Assert.Contains("Sharing is not allowed on this purchase.", await notShareable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(3, await app.QueryAsync(db => db.PurchaseShares.CountAsync(s => s.PurchaseId == pack)));
+        Assert.Equal([friends[0].Id, friends[1].Id, friends[2].Id],
+            await app.QueryAsync(db => db.PurchaseShares.Where(s => s.PurchaseId == pack).OrderBy(s => s.Id).Select(s => s.ClientId).ToListAsync()));
     }
+
+    [Fact]
+    public async Task Sharing_answers_the_same_for_clients_and_strangers_and_never_names_whom_an_email_or_barcode_belongs_to()
+    {
+        var owner = await app.NewMemberAsync("Nina", "Nosy");
+        var pack = await app.SellAsync(ApiApp.FamilyPack, owner.ClientId);
+        var byBarcode = await app.NewClientAsync("Quentin", "Quiet");
+        var byEmail = await app.NewClientAsync("Rhea", "Reserved");
+        var typed = new[] { "stranger@example.com", "NO-SUCH-BARCODE", byBarcode.Barcode, byEmail.Email.ToUpperInvariant(), owner.Email, byBarcode.Barcode };
+
+        var answers = new List<(HttpStatusCode, string)>();
+        foreach (var contact in typed)
+        {
+            var response = await owner.Api.PostAsJsonAsync($"/api/me/packages/{pack}/shares", new { emailOrBarcode = contact });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("Quentin", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Rhea", body, StringComparison.Ordinal);
+            // The answer echoes what was typed and nothing else: with it taken out, every answer is the same.
+            answers.Add((response.StatusCode, body.Replace(JsonSerializer.Serialize(contact).Trim('"'), "[typed]", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal((HttpStatusCode.OK, JsonSerializer.Serialize(new { message = MemberInvitationService.Answer("[typed]") })), answers[0]);
+        Assert.All(answers, a => Assert.Equal(answers[0], a));
+        // The two clients are invited, once each; the stranger, the owner and the repeat changed nothing.
+        Assert.Equal([byBarcode.Id, byEmail.Id],
+            await app.QueryAsync(db => db.PurchaseShares.Where(s => s.PurchaseId == pack).OrderBy(s => s.Id).Select(s => s.ClientId).ToListAsync()));
+
+        // The owner's list shows each pending invitation as they typed it, with no name and no client id.
+        var listed = await owner.Api.GetStringAsync($"/api/me/packages/{pack}/sharing");
+        Assert.DoesNotContain("Quentin", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rhea", listed, StringComparison.Ordinal);
+        var sharing = JsonSerializer.Deserialize<MemberSharingView>(listed, JsonSerializerOptions.Web)!;
+        Assert.Equal([(null, byBarcode.Barcode, ShareStatus.Pending), (null, byEmail.Email.ToUpperInvariant(), ShareStatus.Pending)],
+            sharing.AuthorizedUsers.Select(u => (u.ClientId, u.Name, u.Status)).ToList());
+
+        // Withdrawing one does not name them either.
+        var withdrawn = await owner.Api.DeleteAsync($"/api/me/shares/{sharing.AuthorizedUsers[0].ShareId}");
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.DoesNotContain("Quentin", await withdrawn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Past_the_daily_limit_a_member_gets_429_for_anyone_they_name_and_nothing_is_written()
+    {
+        var owner = await app.NewMemberAsync("Lena", "Limit");
+        var pack = await app.SellAsync(ApiApp.FamilyPack, owner.ClientId);
+        var client = await app.NewClientAsync("Kai", "Known");
+        var limit = app.Services.GetRequiredService<IOptions<SharingOptions>>().Value.MemberInvitationsPerDay;
+
+        // Every request counts, whether it named a client or nobody.
+        Assert.Equal(HttpStatusCode.OK, (await owner.Api.PostAsJsonAsync($"/api/me/packages/{pack}/shares", new { emailOrBarcode = client.Barcode })).StatusCode);
+        for (var i = 1; i < limit; i++)
+            Assert.Equal(HttpStatusCode.OK, (await owner.Api.PostAsJsonAsync($"/api/me/packages/{pack}/shares", new { emailOrBarcode = $"nobody{i}@example.com" })).StatusCode);
+        var before = await WrittenAsync(pack);
+        var other = await app.NewClientAsync("Uma", "Unreached");
+
+        var toClient = await owner.Api.PostAsJsonAsync($"/api/me/packages/{pack}/shares", new { emailOrBarcode = other.Barcode });
+        var toNobody = await owner.Api.PostAsJsonAsync($"/api/me/packages/{pack}/shares", new { emailOrBarcode = "nobody@example.com" });
+
+        Assert.Equal((HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests), (toClient.StatusCode, toNobody.StatusCode));
+        Assert.Equal("application/problem+json", toClient.Content.Headers.ContentType?.MediaType);
+        var problem = await toClient.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        var other429 = await toNobody.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((problem.GetProperty("title").GetString(), problem.GetProperty("detail").GetString()),
+            (other429.GetProperty("title").GetString(), other429.GetProperty("detail").GetString()));
+        Assert.Equal(before, await WrittenAsync(pack));
+        // Another member's limit is their own.
+        var neighbour = await app.NewMemberAsync("Nell", "Neighbour");
+        var theirs = await app.SellAsync(ApiApp.FamilyPack, neighbour.ClientId);
+        Assert.Equal(HttpStatusCode.OK, (await neighbour.Api.PostAsJsonAsync($"/api/me/packages/{theirs}/shares", new { emailOrBarcode = other.Barcode })).StatusCode);
+    }
+
+    // What a sharing request can write: shares, requests counted by the limit, mails and history.
+    private Task<string> WrittenAsync(int pack) => app.QueryAsync(async db =>
+        $"{await db.PurchaseShares.CountAsync(s => s.PurchaseId == pack)} | {await db.ShareRequests.CountAsync(r => r.PurchaseId == pack)} | "
+        + $"{await db.Outbox.CountAsync()} | {await db.PurchaseHistory.CountAsync(h => h.PurchaseId == pack)}");
 
     [Fact]
     public async Task A_member_cancels_their_own_booking_and_the_credit_comes_back_and_a_retried_booking_books_once()

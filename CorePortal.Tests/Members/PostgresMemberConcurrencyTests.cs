@@ -3,9 +3,12 @@ using CorePortal.Data;
 using CorePortal.Features.Clients;
 using CorePortal.Features.Common;
 using CorePortal.Features.Members;
+using CorePortal.Features.Sales;
+using CorePortal.Features.Sharing;
 using CorePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CorePortal.Tests.Members;
 
@@ -73,6 +76,26 @@ public sealed partial class PostgresMemberConcurrencyTests(PostgresPortal app) :
         var refused = Assert.Single(results, r => !r.Succeeded);
         Assert.Equal((Outcome.NotFound, "This link is not valid any more. Ask the studio to send a new invitation."), (refused.Outcome, refused.Message));
         Assert.Null(await QueryAsync(db => db.Users.Where(u => u.ClientId == client.Id).Select(u => u.ActivationTokenHash).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Sharing_requests_at_once_on_several_of_a_members_packs_stop_at_the_daily_limit()
+    {
+        var owner = await app.NewClientAsync("Pia", "Parallel");
+        var member = TestUsers.Member(owner);
+        var item = await QueryAsync(db => db.CatalogItems.Where(i => i.Name == "20-Class Family Pack").Select(i => i.Id).SingleAsync());
+        var limit = app.Services.GetRequiredService<IOptions<SharingOptions>>().Value.MemberInvitationsPerDay;
+        var packs = new List<int>();
+        for (var i = 0; i < limit + 3; i++)
+            packs.Add((await InScopeAsync<SaleService, ServiceResult<SaleReceipt>>(s => s.CheckoutAsync(TestUsers.Staff, new SaleRequest(item, owner.Id, [])))).Value!.PurchaseId);
+
+        // One request per pack, so no purchase lock orders them: only the member's own lock keeps the count and the insert together.
+        var results = await AllAtOnce.RunAsync(packs.Select((pack, n) => (Func<Task<ServiceResult>>)(() =>
+            InScopeAsync<MemberInvitationService, ServiceResult>(s => s.InviteByContactAsync(member, pack, $"nobody{n}@example.com")))));
+
+        Assert.Equal(limit, results.Count(r => r.Succeeded));
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(Outcome.TooManyRequests, r.Outcome));
+        Assert.Equal(limit, await QueryAsync(db => db.ShareRequests.CountAsync(r => r.RequestedByClientId == owner.Id)));
     }
 
     private async Task<int> ClientWithEmailAsync(string first, string email)

@@ -16,10 +16,12 @@ public sealed partial class OutboxDeliveryTests : IAsyncLifetime
     private readonly SmtpServerFixture _smtp = new();
     private readonly string _contentRoot = Directory.CreateTempSubdirectory("coreportal-mail-").FullName;
 
-    private OutboxDelivery Delivery(string? host = "127.0.0.1")
+    private OutboxDelivery Delivery(string? host = "127.0.0.1") => Delivery(new SmtpOptions { Host = host, Port = _smtp.Port });
+
+    private OutboxDelivery Delivery(SmtpOptions smtp)
     {
-        var options = Options.Create(new SmtpOptions { Host = host, Port = _smtp.Port, From = "Downtown Studio <studio@example.com>", PublicBaseUrl = "https://portal.example" });
-        var mail = new MailSender(options, new HostingEnvironment { ContentRootPath = _contentRoot });
+        (smtp.From, smtp.PublicBaseUrl) = ("Downtown Studio <studio@example.com>", "https://portal.example");
+        var mail = new MailSender(Options.Create(smtp), new HostingEnvironment { ContentRootPath = _contentRoot });
         return new OutboxDelivery(_studio.Db, mail, new FeedPushSender(_studio.Db, _studio.Clock), _studio.Clock, NullLogger<OutboxDelivery>.Instance, _studio.Metrics);
     }
 
@@ -65,6 +67,65 @@ public sealed partial class OutboxDeliveryTests : IAsyncLifetime
         Assert.StartsWith(Message, Assert.Single(_smtp.Received()).TextBody, StringComparison.Ordinal);
         email = await EmailStateAsync();
         Assert.Equal((OutboxStatus.Sent, 2, null), (email.Status, email.Attempts, email.LastError));
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_message_keeps_the_mail_in_the_outbox_and_it_goes_out_once_when_the_server_behaves()
+    {
+        _smtp.Start();
+        _smtp.DropsConnections = true;
+        await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
+        var delivery = Delivery();
+
+        Assert.Equal(1, await delivery.DeliverDueAsync()); // the push; the server takes the email, then hangs up before answering
+        var email = await EmailStateAsync();
+        Assert.Equal((OutboxStatus.Pending, 1), (email.Status, email.Attempts));
+        Assert.False(string.IsNullOrEmpty(email.LastError));
+        Assert.Empty(_smtp.Received());
+
+        _smtp.DropsConnections = false;
+        _studio.Clock.Now = _studio.Clock.Now.AddSeconds(31);
+        Assert.Equal(1, await delivery.DeliverDueAsync());
+        Assert.Equal(0, await delivery.DeliverDueAsync());
+
+        Assert.StartsWith(Message, Assert.Single(_smtp.Received()).TextBody, StringComparison.Ordinal);
+        email = await EmailStateAsync();
+        Assert.Equal((OutboxStatus.Sent, 2, null), (email.Status, email.Attempts, email.LastError));
+    }
+
+    [Fact]
+    public async Task With_credentials_a_server_without_TLS_gets_neither_the_credentials_nor_the_mail_which_stays_in_the_outbox()
+    {
+        using var server = new SmtpServerFixture { OffersPlainAuth = true };
+        server.Start();
+        await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
+        var smtp = new SmtpOptions { Host = "127.0.0.1", Port = server.Port, UserName = "studio-mailer", Password = "secret" };
+
+        Assert.Equal(1, await Delivery(smtp).DeliverDueAsync()); // the push only
+
+        var email = await EmailStateAsync();
+        Assert.Equal((OutboxStatus.Pending, 1), (email.Status, email.Attempts));
+        Assert.Contains("offers no TLS", email.LastError, StringComparison.Ordinal);
+        Assert.Contains("Smtp:TrustedNetwork", email.LastError, StringComparison.Ordinal);
+        Assert.Empty(server.Logins());
+        Assert.Empty(server.Received());
+        Assert.Contains("only over TLS", new MailSender(Options.Create(smtp), new HostingEnvironment()).StartupWarning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_a_trusted_network_the_credentials_and_the_mail_go_without_TLS_and_start_up_warns_of_it()
+    {
+        using var server = new SmtpServerFixture { OffersPlainAuth = true };
+        server.Start();
+        await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
+        var smtp = new SmtpOptions { Host = "127.0.0.1", Port = server.Port, UserName = "studio-mailer", Password = "secret", TrustedNetwork = true };
+
+        Assert.Equal(2, await Delivery(smtp).DeliverDueAsync());
+
+        Assert.Equal(["studio-mailer"], server.Logins());
+        Assert.StartsWith(Message, Assert.Single(server.Received()).TextBody, StringComparison.Ordinal);
+        Assert.Contains("Smtp:TrustedNetwork is on", new MailSender(Options.Create(smtp), new HostingEnvironment()).StartupWarning, StringComparison.Ordinal);
+        Assert.Null(new MailSender(Options.Create(new SmtpOptions { Host = "127.0.0.1" }), new HostingEnvironment()).StartupWarning);
     }
 
     [Fact]

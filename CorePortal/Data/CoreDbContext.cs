@@ -37,6 +37,7 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<PurchaseHistoryEntry> PurchaseHistory => Set<PurchaseHistoryEntry>();
+    public DbSet<ShareRequest> ShareRequests => Set<ShareRequest>();
     public DbSet<LiabilitySnapshot> LiabilitySnapshots => Set<LiabilitySnapshot>();
     public DbSet<LedgerDayTotal> LedgerDailyTotals => Set<LedgerDayTotal>();
     public DbSet<StaffAccountEvent> StaffAccountEvents => Set<StaffAccountEvent>();
@@ -169,6 +170,15 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
         {
             e.HasIndex(h => new { h.PurchaseId, h.Id });
             e.HasOne<Purchase>().WithMany().HasForeignKey(h => h.PurchaseId).OnDelete(DeleteBehavior.Restrict);
+        });
+        // The members' daily invitation limit counts a member's requests since a time; the list finds a share's request.
+        builder.Entity<ShareRequest>(e =>
+        {
+            e.HasIndex(r => new { r.RequestedByClientId, r.AtUtc });
+            e.HasIndex(r => r.PurchaseShareId);
+            e.HasOne<Client>().WithMany().HasForeignKey(r => r.RequestedByClientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Purchase>().WithMany().HasForeignKey(r => r.PurchaseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<PurchaseShare>().WithMany().HasForeignKey(r => r.PurchaseShareId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

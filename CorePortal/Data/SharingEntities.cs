@@ -48,3 +48,18 @@ public sealed class PurchaseHistoryEntry
     [MaxLength(200)] public required string Actor { get; set; }
     public DateTime AtUtc { get; set; }
 }
+
+/// <summary>
+/// One request of a member to share a purchase by email or barcode (through the app), whether or not it matched a client:
+/// the daily limit counts these rows, so it holds across servers. <c>Contact</c> (what the member typed) is kept only when
+/// the request invited someone, for the member's list of pending invitations; a non-client's address is not kept.
+/// </summary>
+public sealed class ShareRequest
+{
+    public long Id { get; set; }
+    public int RequestedByClientId { get; set; }
+    public int PurchaseId { get; set; }
+    public int? PurchaseShareId { get; set; }
+    [MaxLength(200)] public string? Contact { get; set; }
+    public DateTime AtUtc { get; set; }
+}

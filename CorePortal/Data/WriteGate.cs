@@ -22,6 +22,9 @@ namespace CorePortal.Data;
 /// <item>The sharing limit: <c>SharingService.AddShareAsync</c> counts a purchase's pending and accepted shares
 /// (<c>ShareInvitations.Refusal</c>), then inserts one; two invitations at once could both take the last free place. Holds by
 /// <see cref="LockNames.Purchase"/>, as do the sharing terms' new limit (<c>SharingTermsService</c>).</item>
+/// <item>The members' daily invitation limit: <c>MemberInvitationService.InviteByContactAsync</c> counts the member's requests of the
+/// last day, then adds one; it locks <see cref="LockNames.MemberInvitations"/> (before the purchase) so two requests at once cannot
+/// both take the last one.</item>
 /// <item>Invitation answers: <c>SharingService</c> accept, decline and remove read the share's status and change it; an
 /// answer racing a removal could revive a removed share. Each locks the share's purchase, then reads the share again.</item>
 /// <item>Request-key replays: <c>SaleService.CheckoutAsync</c>, <c>ClientEditService.CreateAsync</c> and <c>BookingService</c>
@@ -192,6 +195,9 @@ public static class LockNames
 {
     /// <summary>A purchase's sharing places, its shares' answers and its periods' dates.</summary>
     public static string Purchase(int purchaseId) => $"purchase:{purchaseId}";
+
+    /// <summary>A member's invitations through the app: the daily limit counts them, then one more is added.</summary>
+    public static string MemberInvitations(int clientId) => $"member-invitations:{clientId}";
 
     /// <summary>A request key (Idempotency-Key) of one kind of request: sale, client, booking.</summary>
     public static string RequestKey(string kind, string key) => $"request:{kind}:{key}";

@@ -34,6 +34,8 @@ public static class FeatureSetup
         services.AddScoped<Sharing.SharingService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();
+        services.AddScoped<Sharing.MemberInvitationService>();
+        services.AddOptions<Sharing.SharingOptions>().BindConfiguration(Sharing.SharingOptions.Section);
         services.AddScoped<Notifications.NotificationService>();
         services.AddScoped<Members.MemberAccountService>();
         services.AddScoped<Members.MemberQueries>();

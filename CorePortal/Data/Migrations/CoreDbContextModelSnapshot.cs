@@ -668,6 +668,39 @@ namespace CorePortal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CorePortal.Data.ShareRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Contact")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PurchaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PurchaseShareId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequestedByClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PurchaseId");
+
+                    b.HasIndex("PurchaseShareId");
+
+                    b.HasIndex("RequestedByClientId", "AtUtc");
+
+                    b.ToTable("ShareRequests");
+                });
+
             modelBuilder.Entity("CorePortal.Data.StaffAccountEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1085,6 +1118,26 @@ namespace CorePortal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Location");
+                });
+
+            modelBuilder.Entity("CorePortal.Data.ShareRequest", b =>
+                {
+                    b.HasOne("CorePortal.Data.Purchase", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.PurchaseShare", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseShareId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("CorePortal.Data.Client", null)
+                        .WithMany()
+                        .HasForeignKey("RequestedByClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -703,6 +703,41 @@ namespace CorePortal.Data.PostgresMigrations
                         });
                 });
 
+            modelBuilder.Entity("CorePortal.Data.ShareRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Contact")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("PurchaseId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PurchaseShareId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RequestedByClientId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PurchaseId");
+
+                    b.HasIndex("PurchaseShareId");
+
+                    b.HasIndex("RequestedByClientId", "AtUtc");
+
+                    b.ToTable("ShareRequests");
+                });
+
             modelBuilder.Entity("CorePortal.Data.StaffAccountEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1126,6 +1161,26 @@ namespace CorePortal.Data.PostgresMigrations
                         .IsRequired();
 
                     b.Navigation("Location");
+                });
+
+            modelBuilder.Entity("CorePortal.Data.ShareRequest", b =>
+                {
+                    b.HasOne("CorePortal.Data.Purchase", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.PurchaseShare", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseShareId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("CorePortal.Data.Client", null)
+                        .WithMany()
+                        .HasForeignKey("RequestedByClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

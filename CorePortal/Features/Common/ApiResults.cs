@@ -22,7 +22,7 @@ public static class ApiResults
     public static Results<Ok<T>, ServiceProblem> ToHttp<T>(this ServiceResult<T> result) =>
         result.Succeeded ? TypedResults.Ok(result.Value!) : result.Problem();
 
-    /// <summary>A failed result as problem details: 400 with the errors per field, 403, 404 or 409.</summary>
+    /// <summary>A failed result as problem details: 400 with the errors per field, 403, 404, 409 or 429.</summary>
     public static ServiceProblem Problem(this ServiceResult result) => new(result.Outcome switch
     {
         Outcome.Invalid => TypedResults.Problem(new HttpValidationProblemDetails(result.Errors.ToDictionary(e => e.Key, e => e.Value))
@@ -32,6 +32,8 @@ public static class ApiResults
         Outcome.Forbidden => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden),
         Outcome.NotFound => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status404NotFound),
         Outcome.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
+        // Declared per endpoint (ProducesProblems), since few use cases have a limit.
+        Outcome.TooManyRequests => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status429TooManyRequests),
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "A success is not a problem."),
     });
 

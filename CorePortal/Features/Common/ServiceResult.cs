@@ -1,7 +1,7 @@
 namespace CorePortal.Features.Common;
 
-/// <summary>How a use case ended; maps one-to-one onto HTTP status codes for the API (200, 400, 403, 404, 409).</summary>
-public enum Outcome { Ok, Invalid, Forbidden, NotFound, Conflict }
+/// <summary>How a use case ended; maps one-to-one onto HTTP status codes for the API (200, 400, 403, 404, 409, 429).</summary>
+public enum Outcome { Ok, Invalid, Forbidden, NotFound, Conflict, TooManyRequests }
 
 /// <summary>
 /// What a service's write returns: success, or why not, with messages per field for forms to show next to the
@@ -17,6 +17,8 @@ public record ServiceResult(Outcome Outcome, string? Message, IReadOnlyDictionar
     public static ServiceResult Forbidden(string message = "Your role does not allow this.") => new(Outcome.Forbidden, message, NoErrors);
     public static ServiceResult NotFound(string message) => new(Outcome.NotFound, message, NoErrors);
     public static ServiceResult Conflict(string message) => new(Outcome.Conflict, message, NoErrors);
+    /// <summary>A limit on how often the caller may do this is reached; nothing was written.</summary>
+    public static ServiceResult TooManyRequests(string message) => new(Outcome.TooManyRequests, message, NoErrors);
     public static ServiceResult Invalid(string field, string message) => new(Outcome.Invalid, message, new Dictionary<string, string[]> { [field] = [message] });
     public static ServiceResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(Outcome.Invalid, errors.Values.SelectMany(m => m).FirstOrDefault() ?? "Check the highlighted fields.", errors);

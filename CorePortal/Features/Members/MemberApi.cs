@@ -16,7 +16,12 @@ namespace CorePortal.Features.Members;
 
 public sealed record ShareWithRequest(string? EmailOrBarcode);
 public sealed record MemberBookingRequest(int SessionId, int PurchaseId);
-public sealed record MemberShareView(int ShareId, int ClientId, string Name, ShareStatus Status, DateTime InvitedAtUtc, DateTime? RespondedAtUtc);
+/// <summary>
+/// One place on a member's purchase. A client who accepted is shown by name (they agreed to share with this owner); a pending
+/// invitation shows only what the owner typed in the app (null when the studio invited them at the desk) and no client id,
+/// so the list never names the client an email or barcode belongs to.
+/// </summary>
+public sealed record MemberShareView(int ShareId, int? ClientId, string? Name, ShareStatus Status, DateTime InvitedAtUtc, DateTime? RespondedAtUtc);
 public sealed record MemberSharingView(int PurchaseId, string Name, bool AllowSharing, int? SharingLimit, int PlacesLeft, IReadOnlyList<MemberShareView> AuthorizedUsers);
 
 /// <summary>
@@ -26,7 +31,7 @@ public sealed record MemberSharingView(int PurchaseId, string Name, bool AllowSh
 /// </summary>
 public static class MemberApi
 {
-    public const string ShareTargetField = SharingService.ContactField;
+    public const string ShareTargetField = MemberInvitationService.ContactField;
 
     public static void MapMemberApi(this IEndpointRouteBuilder app)
     {
@@ -40,7 +45,7 @@ public static class MemberApi
         me.MapPost("/invitations/{shareId:int}/decline", DeclineAsync);
 
         me.MapGet("/packages/{purchaseId:int}/sharing", SharingAsync);
-        me.MapPost("/packages/{purchaseId:int}/shares", ShareAsync);
+        me.MapPost("/packages/{purchaseId:int}/shares", ShareAsync).ProducesProblems(StatusCodes.Status429TooManyRequests); // the daily limit
         me.MapDelete("/shares/{shareId:int}", RemoveShareAsync);
 
         me.MapGet("/packages/{purchaseId:int}/visits", VisitsAsync);
@@ -82,10 +87,13 @@ public static class MemberApi
         return view.Succeeded ? TypedResults.Ok(SharingOf(view.Value!)) : view.Problem();
     }
 
-    /// <summary>Adds someone, found by email or barcode, to one of the member's own purchases.</summary>
+    /// <summary>
+    /// Invites someone, named by email or barcode, onto one of the member's own purchases. The answer is the same whether or
+    /// not they are a client ("If … is a client of the studio, they have been invited"); a few requests a day.
+    /// </summary>
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> ShareAsync(int purchaseId, ShareWithRequest body, ClaimsPrincipal user,
-        SharingService sharing, CancellationToken ct) =>
-        (await sharing.ShareByContactAsync(user, purchaseId, body.EmailOrBarcode, ct)).ToHttp();
+        MemberInvitationService invitations, CancellationToken ct) =>
+        (await invitations.InviteByContactAsync(user, purchaseId, body.EmailOrBarcode, ct)).ToHttp();
 
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> RemoveShareAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
         (await sharing.RemoveAsync(user, shareId, ct)).ToHttp();
@@ -144,5 +152,7 @@ public static class MemberApi
 
     private static MemberSharingView SharingOf(PurchaseSharingView view) => new(view.PurchaseId, view.Name, view.AllowSharing, view.SharingLimit, view.PlacesLeft,
         [.. view.Users.Where(u => u.Status is ShareStatus.Pending or ShareStatus.Accepted)
-            .Select(u => new MemberShareView(u.ShareId, u.ClientId, u.Name, u.Status, u.InvitedAtUtc, u.RespondedAtUtc))]);
+            .Select(u => u.Status == ShareStatus.Accepted
+                ? new MemberShareView(u.ShareId, u.ClientId, u.Name, u.Status, u.InvitedAtUtc, u.RespondedAtUtc)
+                : new MemberShareView(u.ShareId, null, u.InvitedAs, u.Status, u.InvitedAtUtc, u.RespondedAtUtc))]);
 }

@@ -16,6 +16,18 @@ public sealed class MailSender(IOptions<SmtpOptions> options, IHostEnvironment e
 
     public string PublicBaseUrl => _smtp.PublicBaseUrl.TrimEnd('/');
 
+    private bool HasCredentials => !string.IsNullOrEmpty(_smtp.UserName);
+
+    /// <summary>Credentials go only over TLS, unless the settings say the server is on a trusted network.</summary>
+    public bool RequiresTls => !UsesPickupFolder && HasCredentials && !_smtp.TrustedNetwork;
+
+    /// <summary>What start-up should warn about in the SMTP settings, or null.</summary>
+    public string? StartupWarning => UsesPickupFolder || !HasCredentials ? null
+        : _smtp.TrustedNetwork
+            ? $"Smtp:TrustedNetwork is on: the SMTP credentials are sent to {_smtp.Host}:{_smtp.Port} even if it offers no TLS."
+            : $"SMTP credentials are set: mail is sent to {_smtp.Host}:{_smtp.Port} only over TLS, and stays in the outbox if the server offers none "
+              + "(set Smtp:TrustedNetwork=true only for a server on a trusted network).";
+
     public async Task SendAsync(string to, string subject, string body, CancellationToken ct)
     {
         using var message = new MimeMessage();
@@ -35,10 +47,25 @@ public sealed class MailSender(IOptions<SmtpOptions> options, IHostEnvironment e
         }
 
         using var client = new SmtpClient();
-        await client.ConnectAsync(_smtp.Host!, _smtp.Port, SecureSocketOptions.StartTlsWhenAvailable, ct);
+        var security = !RequiresTls ? SecureSocketOptions.StartTlsWhenAvailable
+            : _smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
+        try
+        {
+            await client.ConnectAsync(_smtp.Host!, _smtp.Port, security, ct);
+        }
+        catch (NotSupportedException e) when (RequiresTls)
+        {
+            // MailKit refuses before it says anything but EHLO: the credentials were not sent.
+            throw new SmtpTlsRequiredException(
+                $"Not sent: {_smtp.Host}:{_smtp.Port} offers no TLS (STARTTLS), and the SMTP credentials are never sent without it. "
+                + "Enable TLS on the server, or set Smtp:TrustedNetwork=true if it is on a trusted network.", e);
+        }
         if (!string.IsNullOrEmpty(_smtp.UserName))
             await client.AuthenticateAsync(_smtp.UserName, _smtp.Password ?? "", ct);
         await client.SendAsync(message, ct);
         await client.DisconnectAsync(quit: true, ct);
     }
 }
+
+/// <summary>The mail was not sent because the server offers no TLS and the credentials must not travel in clear.</summary>
+public sealed class SmtpTlsRequiredException(string message, Exception inner) : Exception(message, inner);

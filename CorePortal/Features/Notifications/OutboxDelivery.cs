@@ -100,7 +100,8 @@ public sealed class OutboxDelivery(IDbContextFactory<CoreDbContext> dbFactory, M
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            log.LogWarning(ex, "Outbox message {Id} failed (attempt {Attempts})", message.Id, message.Attempts);
+            if (ex is SmtpTlsRequiredException) log.LogError("Outbox message {Id} held (attempt {Attempts}): {Reason}", message.Id, message.Attempts, ex.Message);
+            else log.LogWarning(ex, "Outbox message {Id} failed (attempt {Attempts})", message.Id, message.Attempts);
             metrics.OutboxAttemptFailed();
             message.LastError = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
             message.NextAttemptAtUtc = now + BackOff(message.Attempts);

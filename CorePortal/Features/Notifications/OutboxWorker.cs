@@ -16,12 +16,13 @@ public sealed class OutboxSignal : IDisposable
 }
 
 /// <summary>Runs the outbox: delivers what is due, then sleeps until poked or the next poll.</summary>
-public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signal, ILogger<OutboxWorker> log) : BackgroundService
+public sealed class OutboxWorker(IServiceScopeFactory scopes, OutboxSignal signal, MailSender mail, ILogger<OutboxWorker> log) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (mail.StartupWarning is { } warning) log.LogWarning("{SmtpWarning}", warning);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -13,18 +13,29 @@ public static class ShareInvitations
 {
     public const string ClientsField = "SharedClientIds";
 
+    public const string NotAllowed = "Sharing is not allowed on this purchase.";
+
+    private static string Full(int limit) => $"All {limit} sharing places are taken. Remove someone to free a place.";
+
+    /// <summary>
+    /// Why this purchase takes nobody more, whoever is named, or null: what its owner may hear before anyone named is looked
+    /// up (the members' app, which must not tell whether a person is a client).
+    /// </summary>
+    public static string? PurchaseRefusal(bool allowSharing, int? limit, int holdingCount) =>
+        !allowSharing || limit is null ? NotAllowed : holdingCount >= limit ? Full(limit.Value) : null;
+
     /// <summary>Why these clients cannot be added, or null when they can.</summary>
     public static string? Refusal(bool allowSharing, int? limit, int ownerClientId, IReadOnlyCollection<int> holdingPlaces, IReadOnlyCollection<int> newClientIds)
     {
         if (newClientIds.Count == 0) return null;
-        if (!allowSharing || limit is null) return "Sharing is not allowed on this purchase.";
+        if (!allowSharing || limit is null) return NotAllowed;
         if (newClientIds.Contains(ownerClientId)) return "The main client already owns this package; choose someone else.";
         if (newClientIds.Distinct().Count() != newClientIds.Count || newClientIds.Any(holdingPlaces.Contains))
             return "That client is already authorized on this package.";
         var left = limit.Value - holdingPlaces.Count;
         if (newClientIds.Count > left)
             return left <= 0
-                ? $"All {limit} sharing places are taken. Remove someone to free a place."
+                ? Full(limit.Value)
                 : $"Only {left} more {(left == 1 ? "client" : "clients")} can be added (the limit is {limit}).";
         return null;
     }

@@ -7,8 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CorePortal.Features.Sharing;
 
 public sealed record DeliveryView(OutboxChannel Channel, OutboxStatus Status, int Attempts, string? LastError, DateTime? SentAtUtc, DateTime NextAttemptAtUtc);
+/// <summary>One share of a purchase; <c>InvitedAs</c> is the email or barcode the owner typed when they invited through the app.</summary>
 public sealed record AuthorizedUserView(int ShareId, int ClientId, string Name, ShareStatus Status, DateTime InvitedAtUtc,
-    DateTime? RespondedAtUtc, DateTime? RemovedAtUtc, IReadOnlyList<DeliveryView> Deliveries);
+    DateTime? RespondedAtUtc, DateTime? RemovedAtUtc, IReadOnlyList<DeliveryView> Deliveries, string? InvitedAs = null);
 public sealed record HistoryView(string Text, string Actor, DateTime AtUtc);
 public sealed record PurchaseSharingView(int PurchaseId, string Name, int OwnerClientId, string OwnerName, string LocationName,
     DateOnly EndsOn, bool IsOver, bool AllowSharing, int? SharingLimit, string TermsNote, string CatalogComparison, int PlacesLeft,
@@ -33,7 +34,11 @@ public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, T
             return ServiceResult.Failure<PurchaseSharingView>(ServiceResult.Forbidden("Only the owner can share this package."));
 
         var shares = await db.PurchaseShares.AsNoTracking().Where(s => s.PurchaseId == purchaseId).OrderBy(s => s.Id)
-            .Select(s => new { s.Id, s.ClientId, Name = s.Client!.FirstName + " " + s.Client.LastName, s.Status, s.InvitedAtUtc, s.RespondedAtUtc, s.RemovedAtUtc })
+            .Select(s => new
+            {
+                s.Id, s.ClientId, Name = s.Client!.FirstName + " " + s.Client.LastName, s.Status, s.InvitedAtUtc, s.RespondedAtUtc, s.RemovedAtUtc,
+                InvitedAs = db.ShareRequests.Where(r => r.PurchaseShareId == s.Id).OrderBy(r => r.Id).Select(r => r.Contact).FirstOrDefault(),
+            })
             .ToListAsync(ct);
         var shareIds = shares.Select(s => s.Id).ToList();
         var deliveries = await db.Outbox.AsNoTracking().Where(m => m.PurchaseShareId != null && shareIds.Contains(m.PurchaseShareId.Value))
@@ -43,7 +48,7 @@ public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, T
             .Select(h => new HistoryView(h.Text, h.Actor, h.AtUtc)).ToListAsync(ct);
 
         var users = shares.Select(s => new AuthorizedUserView(s.Id, s.ClientId, s.Name, s.Status, s.InvitedAtUtc, s.RespondedAtUtc, s.RemovedAtUtc,
-            deliveries.Where(d => d.ShareId == s.Id).Select(d => d.View).ToList())).ToList();
+            deliveries.Where(d => d.ShareId == s.Id).Select(d => d.View).ToList(), s.InvitedAs)).ToList();
         var holding = shares.Count(s => s.Status is ShareStatus.Pending or ShareStatus.Accepted);
         var isOver = p.Status != PurchaseStatus.Active || p.EndsOn < DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         return ServiceResult.Success(new PurchaseSharingView(p.Id, p.Name, p.OwnerClientId, p.Owner, p.Location, p.EndsOn, isOver, p.AllowSharing, p.SharingLimit,

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using CorePortal.Data;
-using CorePortal.Features.Clients;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
@@ -46,38 +45,6 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         return ServiceResult.Ok($"{client.FullName} has been invited.");
     }
 
-    /// <summary>
-    /// The owner shares through the app by naming the client: an exact email (any case) or an exact barcode. Checked
-    /// in the order the owner should hear it: the purchase, that it is theirs, then the client named.
-    /// </summary>
-    public async Task<ServiceResult> ShareByContactAsync(ClaimsPrincipal user, int purchaseId, string? emailOrBarcode, CancellationToken ct = default)
-    {
-        if (!Access.CanShare(user)) return ServiceResult.Forbidden();
-        int? clientId;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            var ownerId = await db.Purchases.Where(p => p.Id == purchaseId).Select(p => (int?)p.OwnerClientId).FirstOrDefaultAsync(ct);
-            if (ownerId is null) return ServiceResult.NotFound("There is no such purchase.");
-            if (!Access.CanShare(user, ownerId.Value)) return ServiceResult.Forbidden("Only the owner can share this package.");
-            clientId = await FindClientAsync(db, emailOrBarcode, ct);
-        }
-        return clientId is { } id ? await AddShareAsync(user, purchaseId, id, ct)
-            : ServiceResult.Invalid(ContactField, "No client of the studio has that email or barcode.");
-    }
-
-    /// <summary>The field of <see cref="ShareByContactAsync"/>'s email or barcode, for its validation errors.</summary>
-    public const string ContactField = "EmailOrBarcode";
-
-    private static async Task<int?> FindClientAsync(CoreDbContext db, string? emailOrBarcode, CancellationToken ct)
-    {
-        var text = emailOrBarcode?.Trim();
-        if (string.IsNullOrEmpty(text)) return null;
-        var clients = db.Clients.AsNoTracking();
-        var emailKey = ClientSearchKeys.Text(text);
-        clients = text.Contains('@', StringComparison.Ordinal) ? clients.Where(c => c.EmailKey == emailKey) : clients.Where(c => c.Barcode == text);
-        return await clients.Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
-    }
-
     /// <summary>Accepts a pending invitation: the invited client through the app, or staff on their behalf.</summary>
     public Task<ServiceResult> AcceptAsync(ClaimsPrincipal user, int shareId, CancellationToken ct = default) =>
         AnswerAsync(s => s.Id == shareId, accept: true, user, ct);
@@ -107,8 +74,10 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         var share = await db.PurchaseShares.Include(s => s.Client).Include(s => s.Purchase).SingleOrDefaultAsync(s => s.Id == shareId, ct);
         if (share is null) return ServiceResult.NotFound("There is no such authorized client.");
         if (!Access.CanShare(user, share.Purchase!.OwnerClientId)) return ServiceResult.Forbidden("Only the owner can remove clients from this package.");
+        // A member hears the name of a client who accepted; an invitation they made by email or barcode stays unnamed.
+        var who = Access.MemberClientId(user) is null || share.Status == ShareStatus.Accepted ? share.Client!.FullName : "The person invited";
         if (share.Status is not (ShareStatus.Pending or ShareStatus.Accepted))
-            return ServiceResult.Conflict($"{share.Client!.FullName} is no longer authorized on this package.");
+            return ServiceResult.Conflict($"{who} is no longer authorized on this package.");
         var wasAccepted = share.Status == ShareStatus.Accepted;
         share.Status = ShareStatus.Removed;
         share.RemovedAtUtc = Now();
@@ -117,7 +86,7 @@ public sealed class SharingService(IDbContextFactory<CoreDbContext> dbFactory, B
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (wasAccepted) await PublishPurchaseAsync(db, share.PurchaseId, ct);
-        return ServiceResult.Ok($"{share.Client.FullName} has been removed.");
+        return ServiceResult.Ok($"{who} has been removed.");
     }
 
     // user is null when the client answers through the emailed link (the token is their proof).

@@ -1,0 +1,73 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace CorePortal.Data.PostgresMigrations
+{
+    /// <inheritdoc />
+    public partial class MemberShareRequests : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ShareRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RequestedByClientId = table.Column<int>(type: "integer", nullable: false),
+                    PurchaseId = table.Column<int>(type: "integer", nullable: false),
+                    PurchaseShareId = table.Column<int>(type: "integer", nullable: true),
+                    Contact = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    AtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ShareRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ShareRequests_Clients_RequestedByClientId",
+                        column: x => x.RequestedByClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ShareRequests_PurchaseShares_PurchaseShareId",
+                        column: x => x.PurchaseShareId,
+                        principalTable: "PurchaseShares",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ShareRequests_Purchases_PurchaseId",
+                        column: x => x.PurchaseId,
+                        principalTable: "Purchases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareRequests_PurchaseId",
+                table: "ShareRequests",
+                column: "PurchaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareRequests_PurchaseShareId",
+                table: "ShareRequests",
+                column: "PurchaseShareId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareRequests_RequestedByClientId_AtUtc",
+                table: "ShareRequests",
+                columns: new[] { "RequestedByClientId", "AtUtc" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ShareRequests");
+        }
+    }
+}
