@@ -108,7 +108,18 @@ public sealed class WriteGate
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock(hashtextextended({"coreportal:" + name}, 0))", ct);
+            // The wait lasts as long as the other server's migration and seed (minutes for a big seed), not the command
+            // timeout (30 s by default), after which this server would fail to start; shutting down (ct) still ends it.
+            var timeout = db.Database.GetCommandTimeout();
+            db.Database.SetCommandTimeout(TimeSpan.Zero); // no limit (Npgsql)
+            try
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock(hashtextextended({"coreportal:" + name}, 0))", ct);
+            }
+            finally
+            {
+                db.Database.SetCommandTimeout(timeout);
+            }
             try
             {
                 await work();
