@@ -55,20 +55,8 @@ public sealed class ChainFixture : IAsyncLifetime
     private async Task StartAsync()
     {
         _database = new TestDatabase(DatabaseEngine.Postgres); // migrated, empty: the servers seed it
-        var mail = Directory.CreateTempSubdirectory("coreportal-chain-mail-").FullName;
-        var environment = new Dictionary<string, string>
-        {
-            ["Database__Provider"] = "Postgres",
-            ["ConnectionStrings__Core"] = _database.ConnectionString,
-            ["ConnectionStrings__Redis"] = _redis.ConnectionString,
-            ["Proxy__KnownProxies__0"] = "127.0.0.1",
-            ["Seed__Demo"] = "true",
-            ["Seed__Clients"] = "0",
-            ["Smtp__PickupFolder"] = mail,
-            ["Auth__SignInsPerMinute"] = "100",
-            ["Auth__SignInsPerAccountPerMinute"] = "100",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = AppServer.DemoEnvironment("Postgres", _database.ConnectionString,
+            ("ConnectionStrings__Redis", _redis.ConnectionString), ("Proxy__KnownProxies__0", "127.0.0.1"));
         A = new AppServer("A", environment);
         B = new AppServer("B", environment);
         await Task.WhenAll(A.StartAsync(), B.StartAsync());

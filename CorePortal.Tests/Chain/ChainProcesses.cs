@@ -126,6 +126,27 @@ public sealed class AppServer(string name, IReadOnlyDictionary<string, string> e
     }
 
     public override string ToString() => $"app server {name} ({Address})";
+
+    /// <summary>
+    /// What every test server runs with: the demo seed (staff sign-ins, no generated clients), mail to a pickup folder, sign-in
+    /// limits raised for tests that sign in many times, and the database given; <paramref name="more"/> adds or overrides.
+    /// </summary>
+    public static Dictionary<string, string> DemoEnvironment(string provider, string connectionString, params (string Key, string Value)[] more)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = provider,
+            ["ConnectionStrings__Core"] = connectionString,
+            ["Seed__Demo"] = "true",
+            ["Seed__Clients"] = "0",
+            ["Smtp__PickupFolder"] = Directory.CreateTempSubdirectory("coreportal-server-mail-").FullName,
+            ["Auth__SignInsPerMinute"] = "100",
+            ["Auth__SignInsPerAccountPerMinute"] = "100",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in more) environment[key] = value;
+        return environment;
+    }
 }
 
 /// <summary>Debian's nginx running the repository's CorePortal/deploy/nginx.conf, with only the upstreams and the port replaced.</summary>

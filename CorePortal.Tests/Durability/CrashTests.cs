@@ -27,18 +27,8 @@ public sealed class CrashTests
     public async Task After_a_SIGKILL_mid_run_every_acknowledged_booking_is_there_used_credits_equal_the_visits_and_the_ledger_audit_is_clean()
     {
         using var database = new TestDatabase(DatabaseEngine.Sqlite); // migrated and empty: the app seeds the demo staff
-        var mail = Directory.CreateTempSubdirectory("coreportal-crash-mail-").FullName;
-        await using var server = new AppServer("crash", new Dictionary<string, string>
-        {
-            ["Database__Provider"] = "Sqlite",
-            ["ConnectionStrings__Core"] = database.ConnectionString,
-            ["Seed__Demo"] = "true",
-            ["Seed__Clients"] = "0",
-            ["Smtp__PickupFolder"] = mail,
-            ["Auth__SignInsPerMinute"] = "100",
-            ["Auth__SignInsPerAccountPerMinute"] = "100",
-            ["Logging__LogLevel__Default"] = "Warning",
-        });
+        var environment = AppServer.DemoEnvironment("Sqlite", database.ConnectionString);
+        await using var server = new AppServer("crash", environment);
         await server.StartAsync();
 
         using var studio = await new StudioBuilder(database, new FixedClock(DateTimeOffset.UtcNow)).AtFirstLocationAsync();
@@ -98,6 +88,6 @@ public sealed class CrashTests
 
         using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
-        try { Directory.Delete(mail, recursive: true); } catch (IOException) { } // best effort on a temp folder
+        try { Directory.Delete(environment["Smtp__PickupFolder"], recursive: true); } catch (IOException) { } // best effort on a temp folder
     }
 }
