@@ -72,13 +72,25 @@ public sealed class PoolRuleEquivalenceTests : IDisposable
 
         foreach (var purchase in purchases)
         {
+            var sequence = 0;
             foreach (var start in new[] { -60, -20, 20 }) // past, current (covers today), future
             {
                 int? max = faker.Random.Bool(0.2f) ? null : faker.Random.Int(1, 4);
                 var used = max is { } m ? faker.PickRandom(0, m, faker.Random.Int(0, m)) : faker.Random.Int(0, 9); // used up often
                 db.CreditPeriods.Add(new CreditPeriod
                 {
-                    PurchaseId = purchase.Id, StartsOn = Today.AddDays(start), EndsOn = Today.AddDays(start + 39), MaxCredits = max, UsedCredits = used,
+                    PurchaseId = purchase.Id, Sequence = ++sequence, StartsOn = Today.AddDays(start), EndsOn = Today.AddDays(start + 39), MaxCredits = max, UsedCredits = used,
+                });
+            }
+            // Freezes: some cover the days asked about, some are open-ended, some were undone (and hold nothing).
+            if (faker.Random.Bool(0.4f))
+            {
+                var from = Today.AddDays(faker.Random.Int(-30, 30));
+                db.Freezes.Add(new Freeze
+                {
+                    PurchaseId = purchase.Id, StartsOn = from, EndsOn = faker.Random.Bool(0.3f) ? null : from.AddDays(faker.Random.Int(0, 20)),
+                    Status = faker.Random.Bool(0.25f) ? FreezeStatus.Undone : FreezeStatus.Active, Actor = "Test",
+                    CreatedAtUtc = new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc),
                 });
             }
             foreach (var client in faker.PickRandom(clients, faker.Random.Int(0, 4)).Where(c => c.Id != purchase.OwnerClientId))

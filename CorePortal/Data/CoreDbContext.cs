@@ -42,6 +42,9 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
     public DbSet<LedgerDayTotal> LedgerDailyTotals => Set<LedgerDayTotal>();
     public DbSet<StaffAccountEvent> StaffAccountEvents => Set<StaffAccountEvent>();
     public DbSet<BearerSession> BearerSessions => Set<BearerSession>();
+    public DbSet<Freeze> Freezes => Set<Freeze>();
+    public DbSet<BulkFreeze> BulkFreezes => Set<BulkFreeze>();
+    public DbSet<FreezeRequest> FreezeRequests => Set<FreezeRequest>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -85,6 +88,8 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
             e.HasIndex(p => p.RequestKey).IsUnique();
             // Reports: unlimited purchases soonest ending first, a page read off the index; counted from it alone.
             e.HasIndex(p => new { p.Status, p.EndsOn, p.SoldAtUtc }, "IX_Purchases_Unlimited").HasFilter("\"CreditsPerPeriod\" IS NULL");
+            // The renewal job: open-ended memberships whose last period ends soon.
+            e.HasIndex(p => new { p.Renewal, p.Status, p.EndsOn });
             e.HasOne(p => p.OwnerClient).WithMany().OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -96,6 +101,11 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
             // Reports: the periods that ran out between a snapshot's day and the day asked for, and the credits they left
             // unused (usage's Expired), read from the index alone.
             e.HasIndex(p => new { p.EndsOn, p.PurchaseId, p.MaxCredits, p.UsedCredits });
+            // Each regular period exists once per purchase, and each period rolls into one bucket at most, however many servers
+            // run the renewal job at once: the second insert is refused.
+            e.HasIndex(p => new { p.PurchaseId, p.Sequence }, "IX_CreditPeriods_Sequence").IsUnique().HasFilter("\"RolledFromPeriodId\" IS NULL");
+            e.HasIndex(p => p.RolledFromPeriodId, "IX_CreditPeriods_RolledFrom").IsUnique().HasFilter("\"RolledFromPeriodId\" IS NOT NULL");
+            e.HasOne<CreditPeriod>().WithMany().HasForeignKey(p => p.RolledFromPeriodId).OnDelete(DeleteBehavior.Restrict);
             e.Ignore(p => p.Remaining);
             // An unlimited period may never be over-drawn, a limited one never below zero.
             e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", postgres
@@ -111,6 +121,8 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
             // Reports: adjustments and validity edits over a time range; weekly sums and "rows since a day" read from the index alone.
             e.HasIndex(l => new { l.Kind, l.AtUtc });
             e.HasIndex(l => new { l.AtUtc, l.Kind, l.Amount, l.PeriodId });
+            // A period expires once: the expiry job run twice, or on two servers, cannot write a second Expired row.
+            e.HasIndex(l => l.PeriodId, "IX_Ledger_ExpiredOnce").IsUnique().HasFilter($"\"Kind\" = {(int)LedgerKind.Expired}");
             // An AFTER INSERT trigger keeps LedgerDailyTotals (LedgerDayTotalsSql); EF Core documents SQLite's INSERT … RETURNING as
             // not for such tables (PostgreSQL's RETURNING is fine with triggers).
             if (Engine == DatabaseEngine.Sqlite) e.ToTable(t => t.UseSqlReturningClause(false));
@@ -157,6 +169,23 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
         {
             e.HasIndex(s => s.UserId);
             e.HasOne<StaffUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Lifecycle: a purchase's freezes are read by the booking guard (is this day frozen?) and by the freeze rules.
+        builder.Entity<Freeze>(e =>
+        {
+            e.HasIndex(f => new { f.PurchaseId, f.StartsOn });
+            e.HasIndex(f => f.BulkFreezeId);
+            e.HasOne(f => f.Purchase).WithMany().OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<BulkFreeze>().WithMany().HasForeignKey(f => f.BulkFreezeId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<FreezeRequest>().WithMany().HasForeignKey(f => f.FreezeRequestId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<FreezeRequest>(e =>
+        {
+            e.HasIndex(r => new { r.Status, r.AskedAtUtc });
+            e.HasIndex(r => r.PurchaseId);
+            e.HasOne(r => r.Purchase).WithMany().OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Client>().WithMany().HasForeignKey(r => r.ClientId).OnDelete(DeleteBehavior.Restrict);
         });
 
         // Sharing: the outbox is read by status and due time; feeds and history by their owner.

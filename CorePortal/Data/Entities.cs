@@ -40,6 +40,21 @@ public enum CatalogKind { Package = 0, Membership = 1 }
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PeriodUnit>))]
 public enum PeriodUnit { Week = 0, Month = 1 }
 
+/// <summary>A membership renews every period until cancelled (open-ended) or stops after a number of periods (fixed-term).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RenewalKind>))]
+public enum RenewalKind { FixedTerm = 0, OpenEnded = 1 }
+
+/// <summary>
+/// What a freeze does to the time it covers. Extend: the frozen days are added to the validity (every later period, and a
+/// package's end, moves by them). Prorate: a partly frozen membership period keeps credits in proportion to its active days.
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<FreezeMode>))]
+public enum FreezeMode { Extend = 0, Prorate = 1 }
+
+/// <summary>What happens to a membership period's unused credits at its end: expired (None), all rolled, or rolled up to a cap.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RolloverRule>))]
+public enum RolloverRule { None = 0, All = 1, UpTo = 2 }
+
 /// <summary>A package or membership as sold; its terms are copied onto each purchase at the time of sale.</summary>
 public sealed class CatalogItem
 {
@@ -53,13 +68,30 @@ public sealed class CatalogItem
     public int? CreditsPerPeriod { get; set; }
     /// <summary>Membership: the length of one time frame.</summary>
     public PeriodUnit PeriodUnit { get; set; }
-    /// <summary>Membership: how many time frames a sale covers.</summary>
+    /// <summary>Membership: how many time frames a fixed-term sale covers.</summary>
     public int PeriodCount { get; set; } = 1;
+    /// <summary>Membership: open-ended (renews until cancelled) or fixed-term (<see cref="PeriodCount"/> periods).</summary>
+    public RenewalKind Renewal { get; set; }
     /// <summary>Package: days from the sale until the credits expire.</summary>
     public int ValidityDays { get; set; }
     public bool AllowSharing { get; set; }
     public int? SharingLimit { get; set; }
     public bool IsActive { get; set; } = true;
+
+    // Freeze rules: the studio's policy for this item, read when a freeze is asked for (a Manager may override with a note).
+    public bool AllowFreeze { get; set; }
+    public int? FreezeMinDays { get; set; }
+    public int? FreezeMaxDays { get; set; }
+    /// <summary>The most days a purchase of this item may be frozen in any rolling 12 months.</summary>
+    public int? FreezeMaxDaysPerYear { get; set; }
+    public FreezeMode DefaultFreezeMode { get; set; }
+
+    // Rollover: copied onto each purchase at sale, as the credits' terms.
+    public RolloverRule Rollover { get; set; }
+    /// <summary>UpTo: the most credits rolled out of one period.</summary>
+    public int? RolloverCap { get; set; }
+    /// <summary>How many periods rolled credits live for before they expire (1: only the next period).</summary>
+    public int RolloverExpiresAfterPeriods { get; set; } = 1;
     [ConcurrencyCheck] public Guid Version { get; set; } = Guid.NewGuid();
 }
 
@@ -86,10 +118,26 @@ public sealed class Purchase
     /// <summary>Why the sharing terms are what they are: copied at sale, or set later by a manager.</summary>
     [MaxLength(400)] public string SharingTermsNote { get; set; } = "";
 
+    public RenewalKind Renewal { get; set; }
+    /// <summary>Fixed-term membership: the periods sold.</summary>
+    public int PeriodCount { get; set; } = 1;
+    public RolloverRule Rollover { get; set; }
+    public int? RolloverCap { get; set; }
+    public int RolloverExpiresAfterPeriods { get; set; } = 1;
+
     public DateTime SoldAtUtc { get; set; }
     public DateOnly StartsOn { get; set; }
+    /// <summary>The last day of the last period created (for an open-ended membership, periods are created ahead as time goes on).</summary>
     public DateOnly EndsOn { get; set; }
     public PurchaseStatus Status { get; set; }
+    /// <summary>
+    /// Set when a cancellation was asked for: the last day the purchase may be used (the end of the current period for a
+    /// cancellation at the end of the period; the day before for one at once). No period is renewed after it.
+    /// </summary>
+    public DateOnly? CancelsOn { get; set; }
+    public DateTime? CancelledAtUtc { get; set; }
+    [MaxLength(200)] public string? CancelledBy { get; set; }
+    [MaxLength(500)] public string? CancelReason { get; set; }
     /// <summary>The Idempotency-Key of the API request that made the sale: a retry returns this purchase.</summary>
     [MaxLength(100)] public string? RequestKey { get; set; }
 
@@ -105,6 +153,17 @@ public sealed class CreditPeriod
     public int Id { get; set; }
     public int PurchaseId { get; set; }
     public Purchase? Purchase { get; set; }
+    /// <summary>
+    /// The period's number in its purchase (1, 2, …), unique per purchase for regular periods: the renewal job creates period n
+    /// once however many servers run it. Dates may move (a freeze), the number never does. A rolled bucket takes its source's number.
+    /// </summary>
+    public int Sequence { get; set; }
+    /// <summary>
+    /// Set on a bucket of rolled credits: the period they were rolled from. A bucket lives beside the regular periods it
+    /// covers, is spent before them, and expires at its end like any period.
+    /// </summary>
+    public int? RolledFromPeriodId { get; set; }
+    /// <summary>An ended period that never began (a cancellation or a freeze closed it) has EndsOn before StartsOn.</summary>
     public DateOnly StartsOn { get; set; }
     public DateOnly EndsOn { get; set; }
     /// <summary>Null means unlimited.</summary>
@@ -115,7 +174,35 @@ public sealed class CreditPeriod
     public int? Remaining => MaxCredits is { } max ? max - UsedCredits : null;
 }
 
-public enum LedgerKind { Grant = 0, Add = 1, Deduct = 2, BookingUse = 3, CancellationRefund = 4, Validity = 5 }
+/// <summary>
+/// Every change to a period is one of these. Opening a period: Grant (a sale), Renewed (a new period of a membership), RolledIn
+/// (a bucket of rolled credits). Moving its Max (and maybe its dates): Add, Deduct, Forfeited (credits lost to a cancellation or a
+/// prorated freeze), Expired (unused at the period's end), RolledOver (carried to the next period), Frozen and Unfrozen (dates
+/// moved, or credits prorated, by a freeze and by its early end). Moving its Used: BookingUse, CancellationRefund. Validity moves
+/// only dates. LedgerAudit checks each row's step by these groups.
+/// </summary>
+public enum LedgerKind
+{
+    Grant = 0, Add = 1, Deduct = 2, BookingUse = 3, CancellationRefund = 4, Validity = 5,
+    Renewed = 6, Forfeited = 7, Expired = 8, RolledOver = 9, RolledIn = 10, Frozen = 11, Unfrozen = 12,
+}
+
+/// <summary>The ledger's kinds by what they do to a period: the one list the audit, the history and the reports read.</summary>
+public static class LedgerKinds
+{
+    /// <summary>The first row of a period: Max = Amount (or none, amount 0, for unlimited), Used = 0.</summary>
+    public static readonly LedgerKind[] Opens = [LedgerKind.Grant, LedgerKind.Renewed, LedgerKind.RolledIn];
+    /// <summary>Max moves by Amount (an unlimited period keeps none, amount 0), Used stays; dates may move too.</summary>
+    public static readonly LedgerKind[] MoveMax = [LedgerKind.Add, LedgerKind.Deduct, LedgerKind.Forfeited, LedgerKind.Expired,
+        LedgerKind.RolledOver, LedgerKind.Frozen, LedgerKind.Unfrozen];
+    /// <summary>Used moves by Amount, Max stays.</summary>
+    public static readonly LedgerKind[] MoveUsed = [LedgerKind.BookingUse, LedgerKind.CancellationRefund];
+
+    public static bool ChangesMax(LedgerKind kind) => Opens.Contains(kind) || MoveMax.Contains(kind);
+
+    /// <summary>The kinds as a SQL list of their numbers: "6, 7".</summary>
+    public static string Sql(IEnumerable<LedgerKind> kinds) => string.Join(", ", kinds.Select(k => (int)k));
+}
 
 /// <summary>Append-only: rows are inserted, never updated or deleted.</summary>
 public sealed class CreditLedgerEntry

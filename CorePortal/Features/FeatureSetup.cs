@@ -31,6 +31,7 @@ public static class FeatureSetup
         // Sharing: Retail Configurations, New Sale with shared clients, invitations through the outbox
         services.AddScoped<Catalog.CatalogService>();
         services.AddScoped<Sales.SaleService>();
+        services.AddScoped<Memberships.FreezeService>();
         services.AddScoped<Sharing.SharingService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();

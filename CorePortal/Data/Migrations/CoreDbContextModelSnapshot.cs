@@ -94,16 +94,75 @@ namespace CorePortal.Data.Migrations
                     b.ToTable("Bookings");
                 });
 
+            modelBuilder.Entity("CorePortal.Data.BulkFreeze", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UndoneAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UndoneBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("BulkFreezes");
+                });
+
             modelBuilder.Entity("CorePortal.Data.CatalogItem", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AllowFreeze")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("AllowSharing")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("CreditsPerPeriod")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DefaultFreezeMode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FreezeMaxDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FreezeMaxDaysPerYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FreezeMinDays")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsActive")
@@ -127,6 +186,18 @@ namespace CorePortal.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("PriceCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Renewal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rollover")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RolloverCap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RolloverExpiresAfterPeriods")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("SharingLimit")
@@ -291,6 +362,10 @@ namespace CorePortal.Data.Migrations
 
                     b.HasIndex("AtUtc", "Kind", "Amount", "PeriodId");
 
+                    b.HasIndex(new[] { "PeriodId" }, "IX_Ledger_ExpiredOnce")
+                        .IsUnique()
+                        .HasFilter("\"Kind\" = 8");
+
                     b.ToTable("Ledger");
 
                     b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
@@ -311,6 +386,12 @@ namespace CorePortal.Data.Migrations
                     b.Property<int>("PurchaseId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("RolledFromPeriodId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly>("StartsOn")
                         .HasColumnType("TEXT");
 
@@ -329,10 +410,128 @@ namespace CorePortal.Data.Migrations
 
                     b.HasIndex("PurchaseId", "EndsOn", "MaxCredits", "UsedCredits");
 
+                    b.HasIndex(new[] { "RolledFromPeriodId" }, "IX_CreditPeriods_RolledFrom")
+                        .IsUnique()
+                        .HasFilter("\"RolledFromPeriodId\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "PurchaseId", "Sequence" }, "IX_CreditPeriods_Sequence")
+                        .IsUnique()
+                        .HasFilter("\"RolledFromPeriodId\" IS NULL");
+
                     b.ToTable("CreditPeriods", t =>
                         {
                             t.HasCheckConstraint("CK_CreditPeriods_Used", "UsedCredits >= 0 AND (MaxCredits IS NULL OR UsedCredits <= MaxCredits)");
                         });
+                });
+
+            modelBuilder.Entity("CorePortal.Data.Freeze", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("BulkFreezeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FreezeRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OverrideNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("PlannedEndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PurchaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BulkFreezeId");
+
+                    b.HasIndex("FreezeRequestId");
+
+                    b.HasIndex("PurchaseId", "StartsOn");
+
+                    b.ToTable("Freezes");
+                });
+
+            modelBuilder.Entity("CorePortal.Data.FreezeRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnswerNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnsweredAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AskedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PurchaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("PurchaseId");
+
+                    b.HasIndex("Status", "AskedAtUtc");
+
+                    b.ToTable("FreezeRequests");
                 });
 
             modelBuilder.Entity("CorePortal.Data.LedgerDayTotal", b =>
@@ -488,6 +687,20 @@ namespace CorePortal.Data.Migrations
                     b.Property<bool>("AllowSharing")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CancelledAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelledBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("CancelsOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("CatalogItemId")
                         .HasColumnType("INTEGER");
 
@@ -511,15 +724,30 @@ namespace CorePortal.Data.Migrations
                     b.Property<int>("OwnerClientId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PeriodCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("PeriodUnit")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("PriceCents")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Renewal")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RequestKey")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Rollover")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RolloverCap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RolloverExpiresAfterPeriods")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("SharingLimit")
                         .HasColumnType("INTEGER");
@@ -548,6 +776,8 @@ namespace CorePortal.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("OwnerClientId", "EndsOn");
+
+                    b.HasIndex("Renewal", "Status", "EndsOn");
 
                     b.HasIndex(new[] { "Status", "EndsOn", "SoldAtUtc" }, "IX_Purchases_Unlimited")
                         .HasFilter("\"CreditsPerPeriod\" IS NULL");
@@ -1049,6 +1279,49 @@ namespace CorePortal.Data.Migrations
                         .WithMany("Periods")
                         .HasForeignKey("PurchaseId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.CreditPeriod", null)
+                        .WithMany()
+                        .HasForeignKey("RolledFromPeriodId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Purchase");
+                });
+
+            modelBuilder.Entity("CorePortal.Data.Freeze", b =>
+                {
+                    b.HasOne("CorePortal.Data.BulkFreeze", null)
+                        .WithMany()
+                        .HasForeignKey("BulkFreezeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("CorePortal.Data.FreezeRequest", null)
+                        .WithMany()
+                        .HasForeignKey("FreezeRequestId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("CorePortal.Data.Purchase", "Purchase")
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Purchase");
+                });
+
+            modelBuilder.Entity("CorePortal.Data.FreezeRequest", b =>
+                {
+                    b.HasOne("CorePortal.Data.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.Purchase", "Purchase")
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
                     b.Navigation("Purchase");

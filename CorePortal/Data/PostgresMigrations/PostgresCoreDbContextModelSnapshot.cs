@@ -101,6 +101,52 @@ namespace CorePortal.Data.PostgresMigrations
                     b.ToTable("Bookings");
                 });
 
+            modelBuilder.Entity("CorePortal.Data.BulkFreeze", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime?>("UndoneAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UndoneBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("BulkFreezes");
+                });
+
             modelBuilder.Entity("CorePortal.Data.CatalogItem", b =>
                 {
                     b.Property<int>("Id")
@@ -109,10 +155,25 @@ namespace CorePortal.Data.PostgresMigrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("AllowFreeze")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("AllowSharing")
                         .HasColumnType("boolean");
 
                     b.Property<int?>("CreditsPerPeriod")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DefaultFreezeMode")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FreezeMaxDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FreezeMaxDaysPerYear")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FreezeMinDays")
                         .HasColumnType("integer");
 
                     b.Property<bool>("IsActive")
@@ -137,6 +198,18 @@ namespace CorePortal.Data.PostgresMigrations
 
                     b.Property<long>("PriceCents")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("Renewal")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rollover")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RolloverCap")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RolloverExpiresAfterPeriods")
+                        .HasColumnType("integer");
 
                     b.Property<int?>("SharingLimit")
                         .HasColumnType("integer");
@@ -309,6 +382,10 @@ namespace CorePortal.Data.PostgresMigrations
 
                     b.HasIndex("AtUtc", "Kind", "Amount", "PeriodId");
 
+                    b.HasIndex(new[] { "PeriodId" }, "IX_Ledger_ExpiredOnce")
+                        .IsUnique()
+                        .HasFilter("\"Kind\" = 8");
+
                     b.ToTable("Ledger");
                 });
 
@@ -329,6 +406,12 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<int>("PurchaseId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("RolledFromPeriodId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
                     b.Property<DateOnly>("StartsOn")
                         .HasColumnType("date");
 
@@ -347,10 +430,132 @@ namespace CorePortal.Data.PostgresMigrations
 
                     b.HasIndex("PurchaseId", "EndsOn", "MaxCredits", "UsedCredits");
 
+                    b.HasIndex(new[] { "RolledFromPeriodId" }, "IX_CreditPeriods_RolledFrom")
+                        .IsUnique()
+                        .HasFilter("\"RolledFromPeriodId\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "PurchaseId", "Sequence" }, "IX_CreditPeriods_Sequence")
+                        .IsUnique()
+                        .HasFilter("\"RolledFromPeriodId\" IS NULL");
+
                     b.ToTable("CreditPeriods", t =>
                         {
                             t.HasCheckConstraint("CK_CreditPeriods_Used", "\"UsedCredits\" >= 0 AND (\"MaxCredits\" IS NULL OR \"UsedCredits\" <= \"MaxCredits\")");
                         });
+                });
+
+            modelBuilder.Entity("CorePortal.Data.Freeze", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("BulkFreezeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("FreezeRequestId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("OverrideNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateOnly?>("PlannedEndsOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("PurchaseId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BulkFreezeId");
+
+                    b.HasIndex("FreezeRequestId");
+
+                    b.HasIndex("PurchaseId", "StartsOn");
+
+                    b.ToTable("Freezes");
+                });
+
+            modelBuilder.Entity("CorePortal.Data.FreezeRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AnswerNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("AnsweredAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("AskedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("PurchaseId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("PurchaseId");
+
+                    b.HasIndex("Status", "AskedAtUtc");
+
+                    b.ToTable("FreezeRequests");
                 });
 
             modelBuilder.Entity("CorePortal.Data.LedgerDayTotal", b =>
@@ -517,6 +722,20 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<bool>("AllowSharing")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("CancelledAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CancelledBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateOnly?>("CancelsOn")
+                        .HasColumnType("date");
+
                     b.Property<int>("CatalogItemId")
                         .HasColumnType("integer");
 
@@ -540,15 +759,30 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<int>("OwnerClientId")
                         .HasColumnType("integer");
 
+                    b.Property<int>("PeriodCount")
+                        .HasColumnType("integer");
+
                     b.Property<int>("PeriodUnit")
                         .HasColumnType("integer");
 
                     b.Property<long>("PriceCents")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Renewal")
+                        .HasColumnType("integer");
+
                     b.Property<string>("RequestKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Rollover")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RolloverCap")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RolloverExpiresAfterPeriods")
+                        .HasColumnType("integer");
 
                     b.Property<int?>("SharingLimit")
                         .HasColumnType("integer");
@@ -577,6 +811,8 @@ namespace CorePortal.Data.PostgresMigrations
                         .IsUnique();
 
                     b.HasIndex("OwnerClientId", "EndsOn");
+
+                    b.HasIndex("Renewal", "Status", "EndsOn");
 
                     b.HasIndex(new[] { "Status", "EndsOn", "SoldAtUtc" }, "IX_Purchases_Unlimited")
                         .HasFilter("\"CreditsPerPeriod\" IS NULL");
@@ -1092,6 +1328,49 @@ namespace CorePortal.Data.PostgresMigrations
                         .WithMany("Periods")
                         .HasForeignKey("PurchaseId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.CreditPeriod", null)
+                        .WithMany()
+                        .HasForeignKey("RolledFromPeriodId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Purchase");
+                });
+
+            modelBuilder.Entity("CorePortal.Data.Freeze", b =>
+                {
+                    b.HasOne("CorePortal.Data.BulkFreeze", null)
+                        .WithMany()
+                        .HasForeignKey("BulkFreezeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("CorePortal.Data.FreezeRequest", null)
+                        .WithMany()
+                        .HasForeignKey("FreezeRequestId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("CorePortal.Data.Purchase", "Purchase")
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Purchase");
+                });
+
+            modelBuilder.Entity("CorePortal.Data.FreezeRequest", b =>
+                {
+                    b.HasOne("CorePortal.Data.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.Purchase", "Purchase")
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
                     b.Navigation("Purchase");

@@ -3,6 +3,7 @@ using CorePortal.Data;
 using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Live;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
@@ -93,6 +94,12 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (balance is null) // something changed since the checks: say what, as it stands under the lock
             return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId, StudioNow())
                 ?? Fail(ServiceResult.Conflict($"No credits left on {facts.PurchaseName}."));
+        // PostgreSQL: a freeze or cancellation that committed while the debit waited for the period's row lock is seen only
+        // by a new statement (see PoolRule.StillOpenSql); the transaction is not committed, so refusing here undoes the debit.
+        if (db.Engine == DatabaseEngine.Postgres
+            && (await db.Database.SqlQuery<int>(FormattableStringFactory.Create(PoolRule.StillOpenSql, facts.PurchaseId, facts.Day)).ToListAsync(ct)).Single() == 0)
+            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId, StudioNow())
+                ?? Fail(ServiceResult.Conflict($"{facts.PurchaseName} changed while booking; nothing was changed."));
         var placed = await db.Database.ExecuteSqlAsync(
             $"""UPDATE "Sessions" SET "BookedCount" = "BookedCount" + 1 WHERE "Id" = {facts.SessionId} AND "BookedCount" < "Capacity" """, ct);
         if (placed == 0) return Fail(ServiceResult.Conflict($"{facts.SessionLabel} is full."));
@@ -119,17 +126,17 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     // The pool rule restated in SQL (PoolRule.UsableSql: {0} client, {1} day) so the debit re-checks it in the same statement
     // that takes the credit; {2} the period, {3} the new version. One guarded statement: correct under READ COMMITTED too, as
     // PostgreSQL re-evaluates the WHERE on the row a concurrent debit committed before it updates it.
-    private static readonly string DebitSql = $$"""
+    internal static readonly string DebitSql = $$"""
         UPDATE "CreditPeriods" SET "UsedCredits" = "UsedCredits" + 1, "Version" = {3}
         WHERE "Id" = {2} AND {{PoolRule.UsableSql}}
         RETURNING "UsedCredits" AS "Used", "MaxCredits" AS "Max"
         """;
 
-    private sealed record PeriodBalance(int Used, int? Max);
+    internal sealed record PeriodBalance(int Used, int? Max);
 
     /// <summary>What a booking is decided on, in one read: null when the session does not exist.</summary>
     private sealed record BookingFacts(int SessionId, string SessionName, DateTime StartsAt, string? Client, int PurchaseId, string? PurchaseName,
-        int OwnerClientId, PurchaseStatus Status, int LocationId, bool AlreadyBooked, int? PeriodId, bool Held)
+        int OwnerClientId, PurchaseStatus Status, int LocationId, bool AlreadyBooked, int? PeriodId, bool Held, bool Frozen)
     {
         /// <summary>The clients who accepted a share of the purchase: they may book from it and hear of its balance.</summary>
         public IReadOnlyList<int> SharedWith { get; init; } = [];
@@ -147,9 +154,13 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
             select new BookingFacts(s.Id, s.Name, s.StartsAt, c == null ? null : c.FirstName + " " + c.LastName,
                 purchaseId, p == null ? null : p.Name, p == null ? 0 : p.OwnerClientId, p == null ? PurchaseStatus.Active : p.Status, p == null ? 0 : p.LocationId,
                 db.Bookings.Any(b => b.SessionId == sessionId && b.ActiveClientId == clientId),
+                // The period to spend from: one with a credit left first, a bucket of rolled credits before a regular period.
                 db.CreditPeriods.Where(x => x.PurchaseId == purchaseId && x.StartsOn <= DateOnly.FromDateTime(s.StartsAt) && x.EndsOn >= DateOnly.FromDateTime(s.StartsAt))
+                    .OrderBy(x => x.MaxCredits != null && x.UsedCredits >= x.MaxCredits).ThenBy(x => x.RolledFromPeriodId == null).ThenBy(x => x.EndsOn)
                     .Select(x => (int?)x.Id).FirstOrDefault(),
-                db.Purchases.Where(x => x.Id == purchaseId).Any(held)))
+                db.Purchases.Where(x => x.Id == purchaseId).Any(held),
+                db.Freezes.Any(f => f.PurchaseId == purchaseId && f.Status == FreezeStatus.Active && f.StartsOn <= DateOnly.FromDateTime(s.StartsAt)
+                    && (f.EndsOn == null || f.EndsOn >= DateOnly.FromDateTime(s.StartsAt)))))
             .AsNoTracking().FirstOrDefaultAsync(ct);
         if (facts is not { PurchaseName: not null }) return facts;
         return facts with
@@ -171,6 +182,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (!facts.Held)
             return Fail(ServiceResult.Forbidden($"{facts.Client} may not use {facts.PurchaseName}: it is not theirs and not shared with them."));
         if (facts.Status != PurchaseStatus.Active) return Fail(ServiceResult.Conflict($"{facts.PurchaseName} was cancelled."));
+        if (facts.Frozen) return Fail(ServiceResult.Conflict($"{facts.PurchaseName} is frozen on {facts.Day:d MMM yyyy}: it cannot be used for {facts.SessionLabel}."));
         if (facts.AlreadyBooked) return Fail(ServiceResult.Conflict($"{facts.Client} is already booked into {facts.SessionLabel}."));
         if (facts.PeriodId is null) return Fail(ServiceResult.Conflict($"{facts.PurchaseName} is not valid on {facts.SessionLabel}."));
         return null;

@@ -24,6 +24,13 @@ public sealed class CreditHistoryService(IDbContextFactory<CoreDbContext> dbFact
         LedgerKind.BookingUse => "Used by booking",
         LedgerKind.CancellationRefund => "Refunded on cancel",
         LedgerKind.Validity => "Edit Credit Validity",
+        LedgerKind.Renewed => "Renewed",
+        LedgerKind.Forfeited => "Forfeited",
+        LedgerKind.Expired => "Expired",
+        LedgerKind.RolledOver => "Rolled over",
+        LedgerKind.RolledIn => "Rolled in",
+        LedgerKind.Frozen => "Frozen",
+        LedgerKind.Unfrozen => "Unfrozen",
         _ => kind.ToString(),
     };
 
@@ -70,5 +77,5 @@ public sealed class CreditHistoryService(IDbContextFactory<CoreDbContext> dbFact
 
     private static CsvCell Max(int? value, int? after) => value is { } v ? v : after is null ? "∞" : "";
 
-    private static bool ChangesMax(LedgerKind kind) => kind is LedgerKind.Grant or LedgerKind.Add or LedgerKind.Deduct;
+    private static bool ChangesMax(LedgerKind kind) => LedgerKinds.ChangesMax(kind);
 }

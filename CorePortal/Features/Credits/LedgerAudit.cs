@@ -17,28 +17,34 @@ public sealed record DayTotalDisagreement(string Day, LedgerKind Kind, int KeptA
 public static class LedgerAudit
 {
     public static Task<List<PeriodDisagreement>> FindDisagreementsAsync(CoreDbContext db, CancellationToken ct = default) =>
-        db.Database.SqlQuery<PeriodDisagreement>($"""
+        db.Database.SqlQueryRaw<PeriodDisagreement>(CachedSql).ToListAsync(ct);
+
+    private static readonly string ChangesMaxSql = LedgerKinds.Sql([.. LedgerKinds.Opens, .. LedgerKinds.MoveMax]);
+    private static readonly string MoveUsedSql = LedgerKinds.Sql(LedgerKinds.MoveUsed);
+
+    private static readonly string CachedSql = $"""
             SELECT p."Id" AS "PeriodId", p."MaxCredits" AS "CachedMax", CAST(COALESCE(s."LedgerMax", 0) AS INTEGER) AS "LedgerMax",
                    p."UsedCredits" AS "CachedUsed", CAST(COALESCE(s."LedgerUsed", 0) AS INTEGER) AS "LedgerUsed"
             FROM "CreditPeriods" p
             LEFT JOIN (
                 SELECT "PeriodId",
-                       SUM(CASE WHEN "Kind" IN ({(int)LedgerKind.Grant}, {(int)LedgerKind.Add}, {(int)LedgerKind.Deduct}) THEN "Amount" ELSE 0 END) AS "LedgerMax",
-                       SUM(CASE WHEN "Kind" IN ({(int)LedgerKind.BookingUse}, {(int)LedgerKind.CancellationRefund}) THEN "Amount" ELSE 0 END) AS "LedgerUsed"
+                       SUM(CASE WHEN "Kind" IN ({ChangesMaxSql}) THEN "Amount" ELSE 0 END) AS "LedgerMax",
+                       SUM(CASE WHEN "Kind" IN ({MoveUsedSql}) THEN "Amount" ELSE 0 END) AS "LedgerUsed"
                 FROM "Ledger" GROUP BY "PeriodId") s ON s."PeriodId" = p."Id"
             WHERE (p."MaxCredits" IS NOT NULL AND p."MaxCredits" <> COALESCE(s."LedgerMax", 0))
                OR p."UsedCredits" <> COALESCE(s."LedgerUsed", 0)
                OR p."UsedCredits" < 0
             ORDER BY p."Id"
-            """).ToListAsync(ct);
+            """;
 
     /// <summary>
     /// The ledger rows whose MaxAfter and UsedAfter do not follow from the previous row of their period (by Id, the order they were
     /// written in: every writer changes the period under its row lock or version check in the same transaction).
-    /// A grant opens the period (Max = its amount, or none for unlimited with amount 0; Used = 0) and must be its first row; add and
-    /// deduct move Max by the amount and keep Used; a booking use and a refund move Used by the amount and keep Max; a validity
-    /// change (amount 0) keeps both; any other kind, or a NULL where a figure is needed, is reported. Unlimited periods carry no
-    /// Max, so Max compares null-safe by hand.
+    /// The kinds go by LedgerKinds: an opening row (grant, renewal, rolled in) opens the period (Max = its amount, or none for
+    /// unlimited with amount 0; Used = 0) and must be its first row; add and deduct move Max by the amount and keep Used; the
+    /// lifecycle's Max movers (forfeited, expired, rolled over, frozen, unfrozen) do the same, or keep no Max with amount 0 on an
+    /// unlimited period; a booking use and a refund move Used by the amount and keep Max; a validity change (amount 0) keeps
+    /// both; any other kind, or a NULL where a figure is needed, is reported. Max compares null-safe by hand.
     /// </summary>
     public static Task<List<LedgerStepDisagreement>> FindStepDisagreementsAsync(CoreDbContext db, CancellationToken ct = default) =>
         db.Database.SqlQueryRaw<LedgerStepDisagreement>(StepsSql).ToListAsync(ct);
@@ -50,12 +56,14 @@ public static class LedgerAudit
               FROM "Ledger"
               WINDOW w AS (PARTITION BY "PeriodId" ORDER BY "Id")) s
         WHERE NOT COALESCE(CASE
-            WHEN s."Kind" = {(int)LedgerKind.Grant} THEN s."PreviousId" IS NULL AND s."UsedAfter" = 0
+            WHEN s."Kind" IN ({LedgerKinds.Sql(LedgerKinds.Opens)}) THEN s."PreviousId" IS NULL AND s."UsedAfter" = 0
                 AND ((s."MaxAfter" IS NULL AND s."Amount" = 0) OR s."MaxAfter" = s."Amount")
             WHEN s."PreviousId" IS NULL THEN FALSE
             WHEN s."Kind" IN ({(int)LedgerKind.Add}, {(int)LedgerKind.Deduct}) THEN s."UsedAfter" = s."PreviousUsed"
                 AND s."MaxAfter" = s."PreviousMax" + s."Amount"
-            WHEN s."Kind" IN ({(int)LedgerKind.BookingUse}, {(int)LedgerKind.CancellationRefund}) THEN s."UsedAfter" = s."PreviousUsed" + s."Amount"
+            WHEN s."Kind" IN ({LedgerKinds.Sql(LedgerKinds.MoveMax.Except([LedgerKind.Add, LedgerKind.Deduct]))}) THEN s."UsedAfter" = s."PreviousUsed"
+                AND (s."MaxAfter" = s."PreviousMax" + s."Amount" OR (s."Amount" = 0 AND s."MaxAfter" IS NULL AND s."PreviousMax" IS NULL))
+            WHEN s."Kind" IN ({LedgerKinds.Sql(LedgerKinds.MoveUsed)}) THEN s."UsedAfter" = s."PreviousUsed" + s."Amount"
                 AND {SameMax}
             WHEN s."Kind" = {(int)LedgerKind.Validity} THEN s."Amount" = 0 AND s."UsedAfter" = s."PreviousUsed" AND {SameMax}
             ELSE FALSE

@@ -18,6 +18,11 @@ public static class PurchaseTerms
             PriceCents = item.PriceCents,
             CreditsPerPeriod = item.CreditsPerPeriod,
             PeriodUnit = item.PeriodUnit,
+            Renewal = item.Kind == CatalogKind.Membership ? item.Renewal : RenewalKind.FixedTerm,
+            PeriodCount = item.Kind == CatalogKind.Membership ? Math.Max(1, item.PeriodCount) : 1,
+            Rollover = item.Kind == CatalogKind.Membership && item.CreditsPerPeriod is not null ? item.Rollover : RolloverRule.None,
+            RolloverCap = item.Rollover == RolloverRule.UpTo ? item.RolloverCap : null,
+            RolloverExpiresAfterPeriods = Math.Max(1, item.RolloverExpiresAfterPeriods),
             AllowSharing = item.AllowSharing,
             SharingLimit = item.AllowSharing ? item.SharingLimit : null,
             SharingTermsNote = item.AllowSharing
@@ -31,21 +36,29 @@ public static class PurchaseTerms
         };
     }
 
+    /// <summary>
+    /// The periods a sale creates: a package's one; a fixed-term membership's all; an open-ended membership's first (the renewal
+    /// creates the next ones, ahead of time, granted by Renewed rows).
+    /// </summary>
     public static List<CreditPeriod> BuildPeriods(CatalogItem item, DateOnly startsOn)
     {
         if (item.Kind == CatalogKind.Package)
-            return [new CreditPeriod { StartsOn = startsOn, EndsOn = startsOn.AddDays(Math.Max(1, item.ValidityDays) - 1), MaxCredits = item.CreditsPerPeriod }];
+            return [new CreditPeriod { Sequence = 1, StartsOn = startsOn, EndsOn = startsOn.AddDays(Math.Max(1, item.ValidityDays) - 1), MaxCredits = item.CreditsPerPeriod }];
 
-        var periods = new List<CreditPeriod>(item.PeriodCount);
+        var count = item.Renewal == RenewalKind.OpenEnded ? 1 : Math.Max(1, item.PeriodCount);
+        var periods = new List<CreditPeriod>(count);
         var start = startsOn;
-        for (var i = 0; i < Math.Max(1, item.PeriodCount); i++)
+        for (var i = 1; i <= count; i++)
         {
-            var next = item.PeriodUnit == PeriodUnit.Week ? start.AddDays(7) : start.AddMonths(1);
-            periods.Add(new CreditPeriod { StartsOn = start, EndsOn = next.AddDays(-1), MaxCredits = item.CreditsPerPeriod });
-            start = next;
+            var end = PeriodEnd(item.PeriodUnit, start);
+            periods.Add(new CreditPeriod { Sequence = i, StartsOn = start, EndsOn = end, MaxCredits = item.CreditsPerPeriod });
+            start = end.AddDays(1);
         }
         return periods;
     }
+
+    /// <summary>The last day of a membership period that starts on <paramref name="start"/>: a week, or a calendar month on.</summary>
+    public static DateOnly PeriodEnd(PeriodUnit unit, DateOnly start) => (unit == PeriodUnit.Week ? start.AddDays(7) : start.AddMonths(1)).AddDays(-1);
 
     /// <summary>The grant rows that open each period's balance; written in the sale's transaction.</summary>
     public static IEnumerable<CreditLedgerEntry> Grants(Purchase purchase, string actor, DateTime atUtc) =>

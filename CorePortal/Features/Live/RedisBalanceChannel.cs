@@ -72,7 +72,9 @@ public sealed class RedisBalanceReceiver(RedisBalanceChannel channel, RedisLink 
         link.Restored -= ListenLater;
         if (_queue is null) return;
         try { await _queue.UnsubscribeAsync(); }
-        catch (Exception ex) when (ex is RedisException or TimeoutException) { } // Redis away: nothing to undo there
+        // Redis away, or the connection already closed by the host's shutdown (hosted services stop while singletons such as
+        // RedisLink may be disposed): nothing to undo there.
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException) { }
     }
 
     public void Dispose() => _gate.Dispose();

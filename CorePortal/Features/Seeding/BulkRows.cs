@@ -17,8 +17,8 @@ internal abstract class BulkRows : IAsyncDisposable
     [
         ("Sessions", ["Id", "Name", "LocationId", "Trainer", "StartsAt", "DurationMinutes", "Capacity", "BookedCount"]),
         ("Clients", ["Id", "FirstName", "LastName", "Email", "Phone", "Barcode", "HomeLocationId", "FirstNameKey", "LastNameKey", "EmailKey", "PhoneDigits", "PhoneDigitsReversed"]),
-        ("Purchases", ["Id", "OwnerClientId", "CatalogItemId", "LocationId", "Kind", "Name", "PriceCents", "CreditsPerPeriod", "PeriodUnit", "AllowSharing", "SharingLimit", "SharingTermsNote", "SoldAtUtc", "StartsOn", "EndsOn", "Status"]),
-        ("CreditPeriods", ["Id", "PurchaseId", "StartsOn", "EndsOn", "MaxCredits", "UsedCredits", "Version"]),
+        ("Purchases", ["Id", "OwnerClientId", "CatalogItemId", "LocationId", "Kind", "Name", "PriceCents", "CreditsPerPeriod", "PeriodUnit", "AllowSharing", "SharingLimit", "SharingTermsNote", "SoldAtUtc", "StartsOn", "EndsOn", "Status", "Renewal", "PeriodCount", "Rollover", "RolloverCap", "RolloverExpiresAfterPeriods"]),
+        ("CreditPeriods", ["Id", "PurchaseId", "Sequence", "StartsOn", "EndsOn", "MaxCredits", "UsedCredits", "Version"]),
         ("Bookings", ["Id", "SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey"]),
         ("Ledger", ["Id", "PurchaseId", "PeriodId", "Kind", "Amount", "MaxAfter", "UsedAfter", "StartsOnAfter", "EndsOnAfter", "BookingId", "Actor", "AtUtc", "Note"]),
     ];

@@ -111,7 +111,8 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
             purchase.Id = ids.Next("Purchases");
             rows.Add("Purchases", purchase.Id, clientId, item.Id, item.LocationId, (int)purchase.Kind, purchase.Name, purchase.PriceCents,
                 purchase.CreditsPerPeriod, (int)purchase.PeriodUnit, purchase.AllowSharing, purchase.SharingLimit, purchase.SharingTermsNote,
-                purchase.SoldAtUtc, purchase.StartsOn, purchase.EndsOn, (int)purchase.Status);
+                purchase.SoldAtUtc, purchase.StartsOn, purchase.EndsOn, (int)purchase.Status, (int)purchase.Renewal, purchase.PeriodCount,
+                (int)purchase.Rollover, purchase.RolloverCap, purchase.RolloverExpiresAfterPeriods);
             var ledger = new List<object?[]>();
             var bookings = new List<object?[]>();
             foreach (var period in purchase.Periods)
@@ -137,7 +138,7 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
                     ledger.Add([ids.Next("Ledger"), purchase.Id, period.Id, (int)LedgerKind.BookingUse, 1, period.MaxCredits, period.UsedCredits,
                         null, null, bookingId, Actor, bookedAt < nowUtc ? bookedAt : nowUtc, null]);
                 }
-                rows.Add("CreditPeriods", period.Id, purchase.Id, period.StartsOn, period.EndsOn, period.MaxCredits, period.UsedCredits, period.Version);
+                rows.Add("CreditPeriods", period.Id, purchase.Id, period.Sequence, period.StartsOn, period.EndsOn, period.MaxCredits, period.UsedCredits, period.Version);
             }
             // Parents before children: periods (above), then bookings, then the ledger rows that name them.
             foreach (var row in bookings) rows.Add("Bookings", row);
