@@ -71,6 +71,9 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
             Kind = c.Kind, Name = c.Name, PriceCents = (long)(c.Price * 100), Location = locations[c.Location],
             CreditsPerPeriod = c.CreditsPerPeriod, ValidityDays = c.ValidityDays, PeriodUnit = c.PeriodUnit,
             PeriodCount = Math.Max(1, c.PeriodCount), AllowSharing = c.AllowSharing, SharingLimit = c.SharingLimit,
+            Renewal = c.Renewal, AllowFreeze = c.AllowFreeze, FreezeMinDays = c.FreezeMinDays, FreezeMaxDays = c.FreezeMaxDays,
+            FreezeMaxDaysPerYear = c.FreezeMaxDaysPerYear, DefaultFreezeMode = c.DefaultFreezeMode, Rollover = c.Rollover,
+            RolloverCap = c.RolloverCap, RolloverExpiresAfterPeriods = Math.Max(1, c.RolloverExpiresAfterPeriods),
         });
         db.CatalogItems.AddRange(catalog.Values);
         var sessions = f.Sessions.SelectMany(s => s.DayOffsets.Select(d => (Key: $"{s.Key}@{d}", Session: new Session

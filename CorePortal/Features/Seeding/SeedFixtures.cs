@@ -7,7 +7,10 @@ namespace CorePortal.Features.Seeding;
 // The shapes of the hand-written JSON in seed-data/.
 public sealed record LocationFixture(string Key, string Name);
 public sealed record CatalogFixture(string Key, CatalogKind Kind, string Name, decimal Price, string Location, int? CreditsPerPeriod,
-    int ValidityDays, PeriodUnit PeriodUnit, int PeriodCount, bool AllowSharing, int? SharingLimit);
+    int ValidityDays, PeriodUnit PeriodUnit, int PeriodCount, bool AllowSharing, int? SharingLimit,
+    RenewalKind Renewal = RenewalKind.FixedTerm, bool AllowFreeze = false, int? FreezeMinDays = null, int? FreezeMaxDays = null,
+    int? FreezeMaxDaysPerYear = null, FreezeMode DefaultFreezeMode = FreezeMode.Extend, RolloverRule Rollover = RolloverRule.None,
+    int? RolloverCap = null, int RolloverExpiresAfterPeriods = 1);
 public sealed record StaffFixture(string Email, string Name, string Role);
 /// <summary>Members: barcodes of demo clients that get an app login with their own email and the demo password.</summary>
 public sealed record StaffFile(string DemoPassword, List<StaffFixture> Users, List<string>? Members);
