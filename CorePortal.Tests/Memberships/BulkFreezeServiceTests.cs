@@ -100,7 +100,9 @@ public sealed class BulkFreezeServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(before.Select(p => (p.Id, p.StartsOn, p.EndsOn, p.MaxCredits)), after.Select(p => (p.Id, p.StartsOn, p.EndsOn, p.MaxCredits)));
         Assert.All(await QueryAsync(db => db.Freezes.ToListAsync()), f => Assert.Equal(FreezeStatus.Undone, f.Status));
         Assert.Equal(Outcome.Conflict, again.Outcome);
-        Assert.True(Ok(await _studio.BulkFreezes.ListAsync(TestUsers.Manager)).Single().UndoneAtUtc is not null);
+        var listed = Ok(await _studio.BulkFreezes.ListAsync(TestUsers.Manager)).Single();
+        Assert.Equal(("All active at Downtown, each item's default mode", 2), (listed.Scope, listed.Freezes));
+        Assert.NotNull(listed.UndoneAtUtc);
         await AssertLedgerAgreesAsync();
     }
 

@@ -95,6 +95,11 @@ public sealed class FreezeServiceTests : IAsyncLifetime, IDisposable
         var saved = Ok(await _studio.Freezes.FreezeAsync(TestUsers.Staff, _monthly.Id, Input(new(2027, 1, 20), new(2027, 2, 10), FreezeMode.Extend)));
 
         var periods = await PeriodsAsync();
+        await using (var db = await _studio.Db.CreateDbContextAsync())
+        {
+            var freeze = await db.Freezes.SingleAsync();
+            Assert.Equal((saved.FreezeId!.Value, new DateOnly(2027, 2, 10), "Travelling", "Sam Staff"), (freeze.Id, freeze.PlannedEndsOn!.Value, freeze.Note!, freeze.Actor));
+        }
         Assert.Equal([(Jan1, new DateOnly(2027, 2, 22)), (new(2027, 2, 23), new(2027, 3, 22)), (new(2027, 3, 23), new(2027, 4, 22))],
             periods.Select(p => (p.StartsOn, p.EndsOn)));
         Assert.All(periods, p => Assert.Equal(8, p.MaxCredits));

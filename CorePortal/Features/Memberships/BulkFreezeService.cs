@@ -62,7 +62,8 @@ public sealed class BulkFreezeService(IDbContextFactory<CoreDbContext> dbFactory
         var now = clock.GetUtcNow().UtcDateTime;
         var bulk = new BulkFreeze
         {
-            StartsOn = input.StartsOn!.Value, EndsOn = input.EndsOn!.Value, Mode = input.Mode ?? FreezeMode.Extend, Scope = scope!,
+            StartsOn = input.StartsOn!.Value, EndsOn = input.EndsOn!.Value, Mode = input.Mode ?? FreezeMode.Extend,
+            Scope = input.Mode is null ? $"{scope}, each item's default mode" : scope!,
             Note = CleanText.Note(input.Note, out _) is { Length: > 0 } note ? note : null, Actor = user.ActorName(), CreatedAtUtc = now,
         };
         db.BulkFreezes.Add(bulk);
