@@ -35,6 +35,7 @@ public sealed class ClientProfilePageTests : PortalComponentTest, IAsyncLifetime
         Services.AddScoped<SharingQueries>();
         Services.AddScoped<NotificationService>();
         Services.AddScoped<CurrentUser>();
+        Services.AddScoped<CorePortal.Features.Memberships.FreezeService>(); // each purchase card asks whether it is frozen
         AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);
         ComponentFactories.AddStub<AppLoginStatus>(); // members' app logins need Identity; not what these tests are about
     }

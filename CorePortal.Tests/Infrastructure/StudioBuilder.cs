@@ -69,6 +69,8 @@ public sealed class StudioBuilder : IDisposable
     public CatalogService Catalog => Get<CatalogService>();
     public ClientEditService ClientEdit => Get<ClientEditService>();
     public CreditHistoryService History => Get<CreditHistoryService>();
+    public CorePortal.Features.Memberships.FreezeService Freezes => Get<CorePortal.Features.Memberships.FreezeService>();
+    public CorePortal.Features.Memberships.BulkFreezeService BulkFreezes => Get<CorePortal.Features.Memberships.BulkFreezeService>();
     public CorePortal.Features.Reports.ReportCsv ReportCsv => Get<CorePortal.Features.Reports.ReportCsv>();
 
     /// <summary>The location new clients, items and sessions belong to: the last one added.</summary>
@@ -141,6 +143,21 @@ public sealed class StudioBuilder : IDisposable
         var id = Check(await Catalog.SaveAsync(TestUsers.Manager, input));
         _ids[input.Name] = id;
         return id;
+    }
+
+    /// <summary>
+    /// The item's freeze rules (freezes allowed, minimum and maximum days, most days per rolling 12 months, default mode). Retail
+    /// Configurations' form for them is another part of the lifecycle, so until it is there they are written here, through the write door.
+    /// </summary>
+    public async Task FreezeRulesAsync(int itemId, bool allow = true, int? minDays = null, int? maxDays = null, int? maxDaysPerYear = null,
+        FreezeMode mode = FreezeMode.Extend)
+    {
+        await using var db = await Db.CreateDbContextAsync();
+        await using var tx = await db.BeginWriteAsync();
+        var item = await db.CatalogItems.SingleAsync(i => i.Id == itemId);
+        (item.AllowFreeze, item.FreezeMinDays, item.FreezeMaxDays, item.FreezeMaxDaysPerYear, item.DefaultFreezeMode) = (allow, minDays, maxDays, maxDaysPerYear, mode);
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
     }
 
     /// <summary>

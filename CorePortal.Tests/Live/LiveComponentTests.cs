@@ -26,6 +26,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
         Services.AddScoped<ScheduleService>();
         Services.AddScoped<CreditReadService>();
         Services.AddScoped<CurrentUser>();
+        Services.AddScoped<CorePortal.Features.Memberships.FreezeService>(); // each purchase card asks whether it is frozen
         var auth = AddAuthorization();
         auth.SetAuthorized("Taylor Trainer");
         auth.SetRoles(Roles.Trainer);

@@ -35,6 +35,7 @@ public static class ApiSetup
         api.MapSessionsApi();
         api.MapCatalogApi();
         api.MapSalesApi();
+        api.MapFreezesApi();
 
         // The document maps every endpoint and each answer it gives: a guide for integrators, and for an attacker. Outside
         // Development only the studio's signed-in team (cookie or bearer) reads it.

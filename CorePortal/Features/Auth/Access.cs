@@ -39,6 +39,12 @@ public static class Access
     /// <summary>Update Credits (add, deduct, validity): the front desk and up.</summary>
     public static bool CanAdjustCredits(ClaimsPrincipal user) => IsDesk(user);
 
+    /// <summary>Freezing a purchase within its item's freeze rules, and ending a freeze early: the front desk and up.</summary>
+    public static bool CanFreeze(ClaimsPrincipal user) => IsDesk(user);
+
+    /// <summary>Freezing outside the item's freeze rules (with an override note), and bulk freezes and their undo: managers.</summary>
+    public static bool CanOverrideFreezeRules(ClaimsPrincipal user) => IsManager(user);
+
     /// <summary>Whether the caller may share any purchase at all: the front desk, or a member (for purchases they own).</summary>
     public static bool CanShare(ClaimsPrincipal user) => IsDesk(user) || MemberClientId(user) is not null;
 
