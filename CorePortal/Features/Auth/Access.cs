@@ -39,6 +39,9 @@ public static class Access
     /// <summary>Update Credits (add, deduct, validity): the front desk and up.</summary>
     public static bool CanAdjustCredits(ClaimsPrincipal user) => IsDesk(user);
 
+    /// <summary>Cancelling a purchase (now or at the end of its period): the front desk and up; never trainers nor members.</summary>
+    public static bool CanCancelPurchase(ClaimsPrincipal user) => IsDesk(user);
+
     /// <summary>Whether the caller may share any purchase at all: the front desk, or a member (for purchases they own).</summary>
     public static bool CanShare(ClaimsPrincipal user) => IsDesk(user) || MemberClientId(user) is not null;
 
