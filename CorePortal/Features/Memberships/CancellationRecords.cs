@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CorePortal.Data;
 
 namespace CorePortal.Features.Memberships;
@@ -15,7 +16,7 @@ public sealed record CancellationRequest(CancelEffective? Effective, string? Rea
 /// that outlives an end-of-period cancellation, a Validity row that only shortens it.
 /// </summary>
 public sealed record CancelPeriodChange(int PeriodId, int Sequence, DateOnly StartsOn, DateOnly EndsOnBefore, DateOnly EndsOnAfter,
-    int UsedBefore, int Refunded, int? MaxBefore, int? MaxAfter, LedgerKind Kind)
+    int UsedBefore, int Refunded, int? MaxBefore, int? MaxAfter, [property: JsonConverter(typeof(JsonStringEnumConverter<LedgerKind>))] LedgerKind Kind)
 {
     public int UsedAfter => UsedBefore - Refunded;
 
@@ -24,14 +25,14 @@ public sealed record CancelPeriodChange(int PeriodId, int Sequence, DateOnly Sta
 }
 
 /// <summary>An authorized client (or a pending invitation) whose share ends with the purchase.</summary>
-public sealed record EndingShare(int ShareId, int ClientId, string Client, ShareStatus Status);
+public sealed record EndingShare(int ShareId, int ClientId, string Client, [property: JsonConverter(typeof(JsonStringEnumConverter<ShareStatus>))] ShareStatus Status);
 
 /// <summary>
 /// Exactly what a cancellation writes: the purchase's last usable day (CancelsOn) and its status after, the periods that end,
 /// the future bookings with the choices taken, and the shares that end. Preview and save compute it with the same code.
 /// </summary>
 public sealed record CancellationPlan(int PurchaseId, string PurchaseName, CatalogKind Kind, CancelEffective Effective, DateOnly CancelsOn,
-    PurchaseStatus StatusAfter, string Reason, IReadOnlyList<CancelPeriodChange> Periods, IReadOnlyList<AffectedBooking> Bookings,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<PurchaseStatus>))] PurchaseStatus StatusAfter, string Reason, IReadOnlyList<CancelPeriodChange> Periods, IReadOnlyList<AffectedBooking> Bookings,
     IReadOnlyList<BookingDecision> Decisions, IReadOnlyList<EndingShare> Shares)
 {
     public int ForfeitedCredits => Periods.Sum(p => p.Forfeited);
