@@ -276,6 +276,24 @@ public sealed class CancellationServiceTests : IAsyncLifetime, IDisposable
         await AssertLedgerCleanAsync();
     }
 
+    [Fact]
+    public async Task The_profile_keeps_a_cancelled_purchase_among_the_expired_with_its_reason_and_shows_Cancels_on_until_the_period_ends()
+    {
+        var credits = new CreditReadService(_db, _clock);
+        Assert.True((await Service.CancelAsync(TestUsers.Staff, _pack.Id, new CancellationRequest(CancelEffective.Now, "Moving"))).Succeeded);
+        Assert.True((await Service.CancelAsync(TestUsers.Staff, _monthly.Id, new CancellationRequest(CancelEffective.EndOfPeriod, "Too busy"))).Succeeded);
+
+        var cards = (await credits.PurchasesAsync(TestUsers.Staff, _maya.Id)).Value!;
+
+        var pack = cards.Single(c => c.Id == _pack.Id);
+        Assert.Equal((false, true, "Moving"), (pack.IsActive, pack.IsCancelled, pack.CancelReason));
+        var monthly = cards.Single(c => c.Id == _monthly.Id);
+        Assert.Equal((true, true, (DateOnly?)new DateOnly(2026, 11, 30)), (monthly.IsActive, monthly.IsCancelling, monthly.CancelsOn));
+        _clock.Now = _clock.Now.AddDays(8); // 1 December: the last usable day has passed, whether or not the renewal job ran yet
+        monthly = (await credits.PurchasesAsync(TestUsers.Staff, _maya.Id)).Value!.Single(c => c.Id == _monthly.Id);
+        Assert.Equal((false, true, "Too busy"), (monthly.IsActive, monthly.IsCancelled, monthly.CancelReason));
+    }
+
     private async Task AssertLedgerCleanAsync()
     {
         await using var db = _db.CreateDbContext();
