@@ -66,6 +66,7 @@ public sealed class StudioBuilder : IDisposable
     public SharingTermsService Terms => Get<SharingTermsService>();
     public SharingQueries Queries => Get<SharingQueries>();
     public CreditAdjustmentService Adjustments => Get<CreditAdjustmentService>();
+    public CorePortal.Features.Memberships.CancellationService Cancellations => Get<CorePortal.Features.Memberships.CancellationService>();
     public CatalogService Catalog => Get<CatalogService>();
     public ClientEditService ClientEdit => Get<ClientEditService>();
     public CreditHistoryService History => Get<CreditHistoryService>();

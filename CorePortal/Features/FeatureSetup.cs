@@ -33,6 +33,7 @@ public static class FeatureSetup
         services.AddScoped<Sales.SaleService>();
         services.AddScoped<Memberships.FreezeService>();
         services.AddScoped<Memberships.BulkFreezeService>();
+        services.AddScoped<Memberships.CancellationService>();
         services.AddScoped<Sharing.SharingService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();

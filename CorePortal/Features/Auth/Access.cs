@@ -45,6 +45,9 @@ public static class Access
     /// <summary>Freezing outside the item's freeze rules (with an override note), and bulk freezes and their undo: managers.</summary>
     public static bool CanOverrideFreezeRules(ClaimsPrincipal user) => IsManager(user);
 
+    /// <summary>Cancelling a purchase (now or at the end of its period): the front desk and up; never trainers nor members.</summary>
+    public static bool CanCancelPurchase(ClaimsPrincipal user) => IsDesk(user);
+
     /// <summary>Whether the caller may share any purchase at all: the front desk, or a member (for purchases they own).</summary>
     public static bool CanShare(ClaimsPrincipal user) => IsDesk(user) || MemberClientId(user) is not null;
 

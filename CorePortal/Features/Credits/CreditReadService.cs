@@ -24,12 +24,15 @@ public sealed record PeriodRow(int Id, DateOnly StartsOn, DateOnly EndsOn, int U
 /// <summary>A purchase on the Payment tab: its terms, its time frames and where it stands today.</summary>
 public sealed record PurchaseCard(int Id, CatalogKind Kind, string Name, string Location, int OwnerClientId, string OwnerName,
     DateOnly StartsOn, DateOnly EndsOn, bool AllowSharing, int? SharingLimit, string SharingTermsNote, bool IsSharedWithClient,
-    IReadOnlyList<PeriodRow> Periods)
+    IReadOnlyList<PeriodRow> Periods, DateOnly? CancelsOn = null, string? CancelReason = null, bool IsCancelled = false)
 {
     public PeriodRow? Current => Periods.FirstOrDefault(p => p.IsCurrent);
     public bool IsExpired => Periods.All(p => p.IsPast);
     public bool IsUsedUp => Kind == CatalogKind.Package && Periods.All(p => p.Remaining <= 0);
-    public bool IsActive => !IsExpired && !IsUsedUp;
+    /// <summary>A cancelled purchase (now, or at the end of a period that has passed) joins the expired and used up, whatever is left.</summary>
+    public bool IsActive => !IsCancelled && !IsExpired && !IsUsedUp;
+    /// <summary>Cancelled at the end of the current period, which has not ended yet: usable until <see cref="CancelsOn"/>.</summary>
+    public bool IsCancelling => CancelsOn is not null && !IsCancelled;
 }
 
 /// <summary>
@@ -51,12 +54,12 @@ public sealed class CreditReadService(IDbContextFactory<CoreDbContext> dbFactory
         return profile is null ? ServiceResult.Failure<ClientProfile>(ServiceResult.NotFound("No client has that id.")) : ServiceResult.Success(profile);
     }
 
-    /// <summary>The client's own purchases, newest first.</summary>
+    /// <summary>The client's own purchases, newest first, cancelled ones included (their history stays).</summary>
     public async Task<ServiceResult<IReadOnlyList<PurchaseCard>>> PurchasesAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
         if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<IReadOnlyList<PurchaseCard>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return ServiceResult.Success(await LoadAsync(db, db.Purchases.Where(p => p.OwnerClientId == clientId && p.Status == PurchaseStatus.Active), clientId, ct));
+        return ServiceResult.Success(await LoadAsync(db, db.Purchases.Where(p => p.OwnerClientId == clientId), clientId, ct));
     }
 
     /// <summary>Purchases other clients share with this one (accepted shares only), marked as shared.</summary>
@@ -86,7 +89,7 @@ public sealed class CreditReadService(IDbContextFactory<CoreDbContext> dbFactory
             {
                 p.Id, p.Kind, p.Name, Location = p.Location!.Name, p.OwnerClientId,
                 Owner = p.OwnerClient!.FirstName + " " + p.OwnerClient.LastName,
-                p.StartsOn, p.EndsOn, p.AllowSharing, p.SharingLimit, p.SharingTermsNote,
+                p.StartsOn, p.EndsOn, p.AllowSharing, p.SharingLimit, p.SharingTermsNote, p.Status, p.CancelsOn, p.CancelReason,
                 Periods = p.Periods.OrderBy(x => x.StartsOn)
                     .Select(x => new { x.Id, x.StartsOn, x.EndsOn, x.UsedCredits, x.MaxCredits, x.Version }).ToList(),
             })
@@ -94,7 +97,8 @@ public sealed class CreditReadService(IDbContextFactory<CoreDbContext> dbFactory
         return rows.Select(p => new PurchaseCard(p.Id, p.Kind, p.Name, p.Location, p.OwnerClientId, p.Owner, p.StartsOn, p.EndsOn,
                 p.AllowSharing, p.SharingLimit, p.SharingTermsNote, viewerClientId is { } v && v != p.OwnerClientId,
                 p.Periods.Select(x => new PeriodRow(x.Id, x.StartsOn, x.EndsOn, x.UsedCredits, x.MaxCredits, x.Version,
-                    x.StartsOn <= today && today <= x.EndsOn, x.EndsOn < today)).ToList()))
+                    x.StartsOn <= today && today <= x.EndsOn, x.EndsOn < today)).ToList(),
+                p.CancelsOn, p.CancelReason, p.Status == PurchaseStatus.Cancelled || p.CancelsOn < today))
             .ToList();
     }
 }
