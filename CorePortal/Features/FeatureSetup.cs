@@ -32,6 +32,7 @@ public static class FeatureSetup
         services.AddScoped<Catalog.CatalogService>();
         services.AddScoped<Sales.SaleService>();
         services.AddScoped<Memberships.FreezeService>();
+        services.AddScoped<Memberships.FreezeRequestService>();
         services.AddScoped<Sharing.SharingService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();
