@@ -70,6 +70,7 @@ public sealed class StudioBuilder : IDisposable
     public ClientEditService ClientEdit => Get<ClientEditService>();
     public CreditHistoryService History => Get<CreditHistoryService>();
     public CorePortal.Features.Reports.ReportCsv ReportCsv => Get<CorePortal.Features.Reports.ReportCsv>();
+    public CorePortal.Features.Reports.ReportsService Reports => Get<CorePortal.Features.Reports.ReportsService>();
     public CorePortal.Features.Memberships.FreezeRequestService FreezeRequests => Get<CorePortal.Features.Memberships.FreezeRequestService>();
 
     /// <summary>The location new clients, items and sessions belong to: the last one added.</summary>
