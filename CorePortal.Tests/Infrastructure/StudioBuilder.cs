@@ -73,6 +73,8 @@ public sealed class StudioBuilder : IDisposable
     public CorePortal.Features.Memberships.FreezeService Freezes => Get<CorePortal.Features.Memberships.FreezeService>();
     public CorePortal.Features.Memberships.BulkFreezeService BulkFreezes => Get<CorePortal.Features.Memberships.BulkFreezeService>();
     public CorePortal.Features.Reports.ReportCsv ReportCsv => Get<CorePortal.Features.Reports.ReportCsv>();
+    public CorePortal.Features.Reports.ReportsService Reports => Get<CorePortal.Features.Reports.ReportsService>();
+    public CorePortal.Features.Memberships.FreezeRequestService FreezeRequests => Get<CorePortal.Features.Memberships.FreezeRequestService>();
 
     /// <summary>The location new clients, items and sessions belong to: the last one added.</summary>
     public Location Location { get; private set; } = null!;

@@ -13,6 +13,7 @@ public sealed class TopNavTests : PortalComponentTest
     private IRenderedComponent<TopNav> RenderAs(string role, params string[] policies)
     {
         AddAuthorization().SetAuthorized("someone").SetRoles(role).SetPolicies(policies);
+        Services.AddFreezeRequestQueue();
         _popovers = RenderProviders();
         return Render<TopNav>();
     }

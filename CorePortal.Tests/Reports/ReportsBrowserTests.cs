@@ -19,7 +19,7 @@ public sealed class ReportsBrowserTests(BrowserFixture browser)
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("liability-export").ClickAsync());
 
         var lines = File.ReadAllLines(await download.PathAsync());
-        Assert.Equal("Location,Item,Purchases,Credits remaining,Value", lines[0]);
+        Assert.Equal("Location,Item,Purchases,Credits remaining,Value,Of which rolled,Frozen purchases,Frozen credits,Frozen value", lines[0]);
         // The demo studio's names hold no commas or quotes, so a plain split reads the CSV.
         Assert.Equal(onScreen, lines.Skip(1).Select(l => l.Split(',')).ToList());
         Assert.NotEmpty(onScreen);

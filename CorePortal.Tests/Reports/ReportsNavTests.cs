@@ -11,6 +11,7 @@ public sealed class ReportsNavTests : PortalComponentTest
     private string[] LinksFor(string role, params string[] policies)
     {
         AddAuthorization().SetAuthorized("someone").SetRoles(role).SetPolicies(policies);
+        Services.AddFreezeRequestQueue();
         RenderProviders();
         return [.. Render<TopNav>().FindAll("a").Select(a => a.TextContent.Trim())];
     }

@@ -27,7 +27,7 @@ public sealed class UsageReportTests : ReportComponentTest
         Assert.Equal(["2 Nov", "9 Nov", "16 Nov"], chart.ChartLabels);
         // The hand-worked weeks of ReportsFixture.
         Assert.Equal(
-            ["Granted: 10 0 0", "Used: 3 2 0", "Refunded: 0 0 1", "Adjusted: 0 0 1", "Expired: 0 8 0"],
+            ["Granted: 10 0 0", "Used: 3 2 0", "Refunded: 0 0 1", "Adjusted: 0 0 1", "Expired: 0 8 0", "Forfeited: 0 0 0"],
             chart.ChartSeries!.Select(s => $"{s.Name}: {string.Join(' ', Enumerable.Range(0, s.Data.Count).Select(i => s.Data[i].Y))}"));
     }
 

@@ -34,6 +34,7 @@ public static class FeatureSetup
         services.AddScoped<Memberships.FreezeService>();
         services.AddScoped<Memberships.BulkFreezeService>();
         services.AddScoped<Memberships.CancellationService>();
+        services.AddScoped<Memberships.FreezeRequestService>();
         services.AddScoped<Sharing.SharingService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();

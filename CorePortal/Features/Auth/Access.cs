@@ -60,6 +60,12 @@ public static class Access
     /// <summary>Accepting or declining an invitation: the invited client through the app, or the front desk on their behalf.</summary>
     public static bool CanAnswerInvitation(ClaimsPrincipal user, int invitedClientId) => IsDesk(user) || IsClient(user, invitedClientId);
 
+    /// <summary>The queue of members' freeze requests, and approving or declining them: the front desk and managers.</summary>
+    public static bool CanAnswerFreezeRequests(ClaimsPrincipal user) => IsDesk(user);
+
+    /// <summary>Asking to freeze a purchase: its owner through the app (a client a package is shared with cannot).</summary>
+    public static bool CanAskToFreeze(ClaimsPrincipal user, int ownerClientId) => IsClient(user, ownerClientId);
+
     /// <summary>A purchase's sharing terms (allow sharing, the limit): managers.</summary>
     public static bool CanManageSharing(ClaimsPrincipal user) => IsManager(user);
 

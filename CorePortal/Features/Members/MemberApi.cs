@@ -7,6 +7,7 @@ using CorePortal.Features.Auth;
 using CorePortal.Features.Bookings;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
+using CorePortal.Features.Memberships;
 using CorePortal.Features.Notifications;
 using CorePortal.Features.Sharing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -58,7 +59,24 @@ public static class MemberApi
         me.MapPost("/bookings/{bookingId:int}/cancel", CancelAsync);
 
         me.MapGet("/notifications", NotificationsAsync);
+
+        me.MapPost("/packages/{purchaseId:int}/freeze-requests", AskToFreezeAsync);
+        me.MapGet("/freeze-requests", FreezeRequestsAsync);
     }
+
+    /// <summary>Asks the studio to freeze one of the member's own purchases (not one shared with them), within the item's freeze rules.</summary>
+    private static async Task<Results<Created<FreezeRequestView>, ServiceProblem>> AskToFreezeAsync(int purchaseId, FreezeRequestInput body, ClaimsPrincipal user,
+        FreezeRequestService requests, CancellationToken ct) =>
+        await requests.AskAsync(user, purchaseId, body, ct) switch
+        {
+            { Succeeded: false } refused => refused.Problem(),
+            var asked => TypedResults.Created("/api/me/freeze-requests", asked.Value!),
+        };
+
+    /// <summary>The member's freeze requests with their status and answer, newest first.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<FreezeRequestView>>, ServiceProblem>> FreezeRequestsAsync(ClaimsPrincipal user, FreezeRequestService requests,
+        CancellationToken ct) =>
+        (await requests.OfClientAsync(user, Me(user), ct)).ToHttp();
 
     private static async Task<Results<Ok<ClientProfile>, ServiceProblem>> ProfileAsync(ClaimsPrincipal user, CreditReadService credits, CancellationToken ct) =>
         (await credits.ProfileAsync(user, Me(user), ct)).ToHttp();

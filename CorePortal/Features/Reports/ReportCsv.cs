@@ -14,10 +14,12 @@ public sealed class ReportCsv(ReportsService reports)
     private static CsvCell MoneyCell(long cents) => CsvCell.Number(cents / 100m, "0.00");
 
     public async Task<ServiceResult<string>> LiabilityAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
-        Csv(await reports.LiabilityAsync(user, day, ct), rows => CsvExport.Write(["Location", "Item", "Purchases", "Credits remaining", "Value"],
+        Csv(await reports.LiabilityAsync(user, day, ct), rows => CsvExport.Write(["Location", "Item", "Purchases", "Credits remaining", "Value",
+            "Of which rolled", "Frozen purchases", "Frozen credits", "Frozen value"],
             rows.Select(r => new CsvCell[]
             {
                 r.Location, r.Item, r.Purchases, r.Remaining, MoneyCell(r.ValueCents),
+                r.RolledRemaining, r.FrozenPurchases, r.FrozenRemaining, MoneyCell(r.FrozenValueCents),
             })));
 
     public async Task<ServiceResult<string>> UnlimitedAsync(ClaimsPrincipal user, DateOnly day, CancellationToken ct = default) =>
@@ -28,10 +30,10 @@ public sealed class ReportCsv(ReportsService reports)
             })));
 
     public async Task<ServiceResult<string>> UsageAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default) =>
-        Csv(await reports.UsageAsync(user, range, ct), rows => CsvExport.Write(["Week of", "Granted", "Used", "Refunded", "Adjusted", "Expired"],
+        Csv(await reports.UsageAsync(user, range, ct), rows => CsvExport.Write(["Week of", "Granted", "Used", "Refunded", "Adjusted", "Expired", "Forfeited"],
             rows.Select(w => new CsvCell[]
             {
-                w.Week.ToString("yyyy-MM-dd", Inv), w.Granted, w.Used, w.Refunded, w.Adjusted, w.Expired,
+                w.Week.ToString("yyyy-MM-dd", Inv), w.Granted, w.Used, w.Refunded, w.Adjusted, w.Expired, w.Forfeited,
             })));
 
     public async Task<ServiceResult<string>> AdjustmentsAsync(ClaimsPrincipal user, ReportRange range, CancellationToken ct = default) =>

@@ -17,7 +17,8 @@ namespace CorePortal.Features.Reports;
 public sealed partial class ReportsService
 {
     /// <summary>One purchase-count, credit and value total for a location and item; the unit kept in snapshots.</summary>
-    private sealed record LiabilityFigure(int LocationId, int CatalogItemId, string Item, int Purchases, int Remaining, long ValueCents);
+    /// <remarks>Rolled: the part of Remaining in buckets of rolled credits (0 in snapshots kept before rollover existed, rightly).</remarks>
+    private sealed record LiabilityFigure(int LocationId, int CatalogItemId, string Item, int Purchases, int Remaining, long ValueCents, int Rolled = 0);
 
     private const string AllPurchases = "SELECT \"Id\" AS \"PurchaseId\" FROM \"Purchases\"";
 
@@ -29,44 +30,54 @@ public sealed partial class ReportsService
         UNION SELECT "PurchaseId" FROM "CreditPeriods" WHERE "EndsOn" >= @fromDay AND "EndsOn" < @toDay
         """;
 
+    // Purchases with an active freeze covering @day. Not kept in snapshots: a freeze is undone without a ledger row of its own, so
+    // this part is worked out when asked, for these purchases only.
+    private const string FrozenOnDay = """
+        SELECT DISTINCT "PurchaseId" FROM "Freezes"
+        WHERE "Status" = @freezeActive AND "StartsOn" <= @day AND ("EndsOn" IS NULL OR "EndsOn" >= @day)
+        """;
+
     // Purchases with a ledger row after row @after dated up to @day: the only ones whose figures moved since a snapshot counted up to it.
     private const string ChangedSinceRow = "SELECT DISTINCT \"PurchaseId\" FROM \"Ledger\" WHERE \"Id\" > @after AND \"AtUtc\" < @cutoff";
 
     // Balances as they stood at the end of @day, rebuilt backwards: the cached Used/Max (which equal the ledger's sums, see
-    // LedgerAudit) minus every ledger row written after that day (AtUtc >= @cutoff) or after row @upTo, for the purchases in scope. Periods
-    // granted after it did not exist yet. Each purchase's credits are valued at its price per credit granted at sale (credits per
+    // LedgerAudit) minus every ledger row written after that day (AtUtc >= @cutoff) or after row @upTo, for the purchases in scope:
+    // Max by every opening and Max-moving kind, Used by the Used-moving kinds (LedgerKinds). Periods opened after it (a grant, a
+    // renewal, a bucket of rolled credits) did not exist yet. Rolled buckets are periods like any other, and also summed apart. Each purchase's credits are valued at its price per credit granted at sale (credits per
     // period × periods: exactly its Grant rows), rounded to the cent per purchase so that totals add up exactly. Counts and sums
     // are cast to what LiabilityFigure reads: PostgreSQL widens them to bigint and numeric.
     private static string FiguresSql(DatabaseEngine engine, string scope, string laterRows = "\"AtUtc\" >= @cutoff") => $"""
         WITH scope AS ({scope}),
         later AS (
             SELECT "PeriodId",
-                   SUM(CASE WHEN "Kind" IN ({Grant}, {Add}, {Deduct}) THEN "Amount" ELSE 0 END) AS "MaxLater",
-                   SUM(CASE WHEN "Kind" IN ({Use}, {Refund}) THEN "Amount" ELSE 0 END) AS "UsedLater",
-                   MAX(CASE WHEN "Kind" = {Grant} THEN 1 ELSE 0 END) AS "GrantedLater"
+                   SUM(CASE WHEN "Kind" IN ({MaxKindsSql}) THEN "Amount" ELSE 0 END) AS "MaxLater",
+                   SUM(CASE WHEN "Kind" IN ({UsedKindsSql}) THEN "Amount" ELSE 0 END) AS "UsedLater",
+                   MAX(CASE WHEN "Kind" IN ({OpensSql}) THEN 1 ELSE 0 END) AS "GrantedLater"
             FROM "Ledger" WHERE {laterRows} GROUP BY {ReportSql.PerPeriod(engine)}),
         {MovedSql(engine, laterRows)},
         dated AS (
-            SELECT p."Id", p."PurchaseId", p."MaxCredits", p."UsedCredits"
+            SELECT p."Id", p."PurchaseId", p."MaxCredits", p."UsedCredits", p."RolledFromPeriodId"
             FROM scope s JOIN "Purchases" u ON u."Id" = s."PurchaseId" JOIN "CreditPeriods" p ON p."PurchaseId" = u."Id"
             WHERE u."EndsOn" >= @day AND p."EndsOn" >= @day AND p."MaxCredits" IS NOT NULL AND p."Id" NOT IN (SELECT "PeriodId" FROM moved)
             UNION ALL
-            SELECT p."Id", p."PurchaseId", p."MaxCredits", p."UsedCredits"
+            SELECT p."Id", p."PurchaseId", p."MaxCredits", p."UsedCredits", p."RolledFromPeriodId"
             FROM moved m JOIN "CreditPeriods" p ON p."Id" = m."PeriodId"
             WHERE m."EndsOn" >= @day AND p."MaxCredits" IS NOT NULL AND p."PurchaseId" IN (SELECT "PurchaseId" FROM scope)),
         owed AS (
-            SELECT d."PurchaseId", SUM((d."MaxCredits" - COALESCE(l."MaxLater", 0)) - (d."UsedCredits" - COALESCE(l."UsedLater", 0))) AS "Remaining"
+            SELECT d."PurchaseId", SUM((d."MaxCredits" - COALESCE(l."MaxLater", 0)) - (d."UsedCredits" - COALESCE(l."UsedLater", 0))) AS "Remaining",
+                   SUM(CASE WHEN d."RolledFromPeriodId" IS NULL THEN 0
+                            ELSE (d."MaxCredits" - COALESCE(l."MaxLater", 0)) - (d."UsedCredits" - COALESCE(l."UsedLater", 0)) END) AS "Rolled"
             FROM dated d LEFT JOIN later l ON l."PeriodId" = d."Id"
             WHERE COALESCE(l."GrantedLater", 0) = 0
             GROUP BY d."PurchaseId"),
         valued AS (
-            SELECT u."LocationId", u."CatalogItemId", u."Name" AS "Item", o."Remaining",
+            SELECT u."LocationId", u."CatalogItemId", u."Name" AS "Item", o."Remaining", o."Rolled",
                    COALESCE(CAST(ROUND(o."Remaining" * 1.0 * u."PriceCents" /
-                       NULLIF(u."CreditsPerPeriod" * (SELECT COUNT(*) FROM "CreditPeriods" c WHERE c."PurchaseId" = u."Id"), 0)) AS BIGINT), 0) AS "ValueCents"
+                       NULLIF(u."CreditsPerPeriod" * (SELECT COUNT(*) FROM "CreditPeriods" c WHERE c."PurchaseId" = u."Id" AND c."RolledFromPeriodId" IS NULL), 0)) AS BIGINT), 0) AS "ValueCents"
             FROM owed o JOIN "Purchases" u ON u."Id" = o."PurchaseId"
             WHERE u."Status" = @active)
         SELECT "LocationId", "CatalogItemId", "Item", CAST(COUNT(*) AS INTEGER) AS "Purchases", CAST(SUM("Remaining") AS INTEGER) AS "Remaining",
-               CAST(SUM("ValueCents") AS BIGINT) AS "ValueCents"
+               CAST(SUM("ValueCents") AS BIGINT) AS "ValueCents", CAST(SUM("Rolled") AS INTEGER) AS "Rolled"
         FROM valued GROUP BY "LocationId", "CatalogItemId", "Item"
         """;
 
@@ -74,6 +85,7 @@ public sealed partial class ReportsService
     private static string DayShiftSql(DatabaseEngine engine) => FiguresSql(engine, ChangedSinceDay);
     private static string SinceRowNowSql(DatabaseEngine engine) => FiguresSql(engine, ChangedSinceRow);
     private static string SinceRowThenSql(DatabaseEngine engine) => FiguresSql(engine, ChangedSinceRow, "\"AtUtc\" >= @cutoff OR \"Id\" > @upTo");
+    private static string FrozenFiguresSql(DatabaseEngine engine) => FiguresSql(engine, FrozenOnDay);
 
     /// <summary>
     /// Credits still unused on active limited periods (ending on or after <paramref name="day"/>) as they stood at the end of
@@ -84,9 +96,19 @@ public sealed partial class ReportsService
         if (!Access.CanReadReports(user)) return Refused<IReadOnlyList<LiabilityRow>>();
         if (Window.DayRefusal(day) is { } refused) return ServiceResult.Failure<IReadOnlyList<LiabilityRow>>(refused);
         var (figures, locations) = await FiguresOnAsync(day, ct);
+        var frozen = await FrozenFiguresAsync(day, ct);
         return ServiceResult.Success<IReadOnlyList<LiabilityRow>>([.. figures.Where(f => f.Purchases != 0)
-            .Select(f => new LiabilityRow(locations[f.LocationId], f.CatalogItemId, f.Item, f.Purchases, f.Remaining, f.ValueCents))
+            .Select(f => (Figure: f, Frozen: frozen.SingleOrDefault(x => x.LocationId == f.LocationId && x.CatalogItemId == f.CatalogItemId && x.Item == f.Item)))
+            .Select(f => new LiabilityRow(locations[f.Figure.LocationId], f.Figure.CatalogItemId, f.Figure.Item, f.Figure.Purchases, f.Figure.Remaining, f.Figure.ValueCents,
+                f.Figure.Rolled, f.Frozen?.Purchases ?? 0, f.Frozen?.Remaining ?? 0, f.Frozen?.ValueCents ?? 0))
             .OrderBy(r => r.Location, StringComparer.Ordinal).ThenBy(r => r.Item, StringComparer.Ordinal)]);
+    }
+
+    // The purchases frozen on the day, figured as the rest: they are a part of the day's figures, shown apart.
+    private async Task<List<LiabilityFigure>> FrozenFiguresAsync(DateOnly day, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Database.SqlQuery<LiabilityFigure>(ReportSql.Bind(FrozenFiguresSql(db.Engine), [.. AsOf(day), ("freezeActive", (int)FreezeStatus.Active)])).ToListAsync(ct);
     }
 
     /// <summary>Works out and keeps the figures of a day if they are not kept up to date yet; the hourly job's call.</summary>
@@ -170,9 +192,10 @@ public sealed partial class ReportsService
         db.Database.SqlQuery<LiabilityFigure>(ReportSql.Bind(sql, [.. AsOf(day), .. scope])).ToListAsync(ct);
 
     private static List<LiabilityFigure> Sum(List<LiabilityFigure> figures, List<LiabilityFigure> change, int sign) =>
-        [.. figures.Concat(change.Select(c => c with { Purchases = sign * c.Purchases, Remaining = sign * c.Remaining, ValueCents = sign * c.ValueCents }))
+        [.. figures.Concat(change.Select(c => c with { Purchases = sign * c.Purchases, Remaining = sign * c.Remaining, ValueCents = sign * c.ValueCents, Rolled = sign * c.Rolled }))
             .GroupBy(f => (f.LocationId, f.CatalogItemId, f.Item))
-            .Select(g => new LiabilityFigure(g.Key.LocationId, g.Key.CatalogItemId, g.Key.Item, g.Sum(f => f.Purchases), g.Sum(f => f.Remaining), g.Sum(f => f.ValueCents)))];
+            .Select(g => new LiabilityFigure(g.Key.LocationId, g.Key.CatalogItemId, g.Key.Item, g.Sum(f => f.Purchases), g.Sum(f => f.Remaining), g.Sum(f => f.ValueCents),
+                g.Sum(f => f.Rolled)))];
 
     // One read that sees one committed state throughout, written nowhere. SQLite: a deferred BEGIN (the app's default BEGIN
     // IMMEDIATE would take the write lock). PostgreSQL: REPEATABLE READ, whose snapshot holds for every statement inside (READ

@@ -13,7 +13,15 @@ namespace CorePortal.Features.Reports;
 public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
 {
     private const int Grant = (int)LedgerKind.Grant, Add = (int)LedgerKind.Add, Deduct = (int)LedgerKind.Deduct,
-        Use = (int)LedgerKind.BookingUse, Refund = (int)LedgerKind.CancellationRefund, Validity = (int)LedgerKind.Validity;
+        Use = (int)LedgerKind.BookingUse, Refund = (int)LedgerKind.CancellationRefund,
+        Renewed = (int)LedgerKind.Renewed, Forfeited = (int)LedgerKind.Forfeited, Expired = (int)LedgerKind.Expired, Frozen = (int)LedgerKind.Frozen;
+
+    // The ledger's step rules (LedgerKinds), as SQL lists: the kinds that open a period, move its Max, move its Used, and the
+    // kinds that may move its dates (a validity edit, and every Max-moving kind: a freeze or an early end moves the end date).
+    private static readonly string OpensSql = LedgerKinds.Sql(LedgerKinds.Opens);
+    private static readonly string MaxKindsSql = LedgerKinds.Sql([.. LedgerKinds.Opens, .. LedgerKinds.MoveMax]);
+    private static readonly string UsedKindsSql = LedgerKinds.Sql(LedgerKinds.MoveUsed);
+    private static readonly string DateKindsSql = LedgerKinds.Sql([LedgerKind.Validity, .. LedgerKinds.MoveMax]);
 
     private static ServiceResult<T> Refused<T>() => ServiceResult.Failure<T>(ServiceResult.Forbidden("Reports are for managers."));
 
@@ -22,19 +30,20 @@ public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFa
 
     private ServiceResult? OutOfWindow(ReportRange range) => Window.RangeRefusal(range.From, range.To);
 
-    // Periods whose dates a Validity row among the later rows changed: their end date as it stood before is the EndsOnAfter of
-    // their last earlier row (grants, adjustments and validity edits all record it; null if none, i.e. not granted yet).
+    // Periods whose dates a row among the later rows may have changed (a validity edit, a freeze, an early end, …): their end
+    // date as it stood before is the EndsOnAfter of their last earlier row (every opening, Max-moving and validity row records
+    // it; null if none, i.e. not opened yet). A period listed whose dates did not move gets its own end date back.
     private static string MovedSql(DatabaseEngine engine, string laterRows) => $"""
         moved AS (
             SELECT v."PeriodId",
                    (SELECT x."EndsOnAfter" FROM "Ledger" x WHERE x."PeriodId" = v."PeriodId" AND NOT ({laterRows}) AND x."EndsOnAfter" IS NOT NULL
                     ORDER BY x."Id" DESC LIMIT 1) AS "EndsOn"
-            FROM (SELECT "PeriodId" FROM "Ledger" WHERE "Kind" = {Validity} AND ({laterRows}) GROUP BY {ReportSql.PerPeriod(engine)}) v)
+            FROM (SELECT "PeriodId" FROM "Ledger" WHERE "Kind" IN ({DateKindsSql}) AND ({laterRows}) GROUP BY {ReportSql.PerPeriod(engine)}) v)
         """;
 
     // Unlimited purchases running at the end of @day, soonest ending first. A purchase's Grant rows are written with its sale
     // (PurchaseTerms.Grants), so "sold by then" is "granted by then". Its end date then is Purchases.EndsOn (the latest of its
-    // periods' ends, kept so by every change of dates) unless a Validity row written since moved a period: those few are worked
+    // periods' ends, kept so by every change of dates) unless a row written since moved a period's dates (MovedSql): those few are worked
     // out from the ledger (shifted). The rest come off IX_Purchases_Unlimited (Status, EndsOn, SoldAtUtc, and the id after them)
     // in order, so a page reads skip + take index entries instead of sorting every unlimited purchase; the count reads the
     // index alone. The ORDER BY and LIMIT belong to the UNION ALL itself: SQLite then merges the two ordered arms and stops early.
