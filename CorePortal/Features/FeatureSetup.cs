@@ -32,6 +32,10 @@ public static class FeatureSetup
         services.AddScoped<Catalog.CatalogService>();
         services.AddScoped<Sales.SaleService>();
         services.AddScoped<Memberships.FreezeService>();
+        // Memberships: the period boundary (renewal) and the job that renews, rolls over and expires
+        services.AddScoped<Memberships.MembershipRenewal>();
+        services.AddSingleton<Memberships.MembershipJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<Memberships.MembershipJob>());
         services.AddScoped<Sharing.SharingService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();
