@@ -69,6 +69,10 @@ public sealed class StudioBuilder : IDisposable
     public CatalogService Catalog => Get<CatalogService>();
     public ClientEditService ClientEdit => Get<ClientEditService>();
     public CreditHistoryService History => Get<CreditHistoryService>();
+    public CorePortal.Features.Memberships.MembershipJob MembershipJob => Get<CorePortal.Features.Memberships.MembershipJob>();
+
+    /// <summary>One pass of the membership job (renew, roll over, expire) for the clock's today; how many purchases changed.</summary>
+    public Task<int> MembershipPassAsync() => MembershipJob.RunOnceAsync(Today);
     public CorePortal.Features.Reports.ReportCsv ReportCsv => Get<CorePortal.Features.Reports.ReportCsv>();
 
     /// <summary>The location new clients, items and sessions belong to: the last one added.</summary>
