@@ -11,8 +11,9 @@ internal static class MembershipTestKit
     public static async Task<List<CreditPeriod>> PeriodsAsync(this StudioBuilder studio, int purchaseId)
     {
         await using var db = await studio.Db.CreateDbContextAsync();
-        return await db.CreditPeriods.AsNoTracking().Where(p => p.PurchaseId == purchaseId)
-            .OrderBy(p => p.Sequence).ThenBy(p => p.RolledFromPeriodId).ToListAsync();
+        var periods = await db.CreditPeriods.AsNoTracking().Where(p => p.PurchaseId == purchaseId).ToListAsync();
+        // In memory: the engines sort NULLs apart (first on SQLite, last on PostgreSQL). A period, then the bucket rolled from it.
+        return [.. periods.OrderBy(p => p.Sequence).ThenBy(p => p.RolledFromPeriodId is not null)];
     }
 
     public static async Task<List<CreditLedgerEntry>> RowsAsync(this StudioBuilder studio, int purchaseId, LedgerKind? kind = null)

@@ -72,8 +72,12 @@ public static class MembershipExpiry
         var end = next.EndsOn;
         for (var sequence = next.Sequence + 1; sequence < next.Sequence + periods; sequence++)
             end = regular.Find(p => p.Sequence == sequence) is { } existing ? existing.EndsOn : PurchaseTerms.PeriodEnd(purchase.PeriodUnit, end.AddDays(1));
-        return end;
+        // Rolled credits never outlive the membership: a fixed term's last period, or the last day of a cancelled one.
+        if (!MembershipRenewal.Renews(purchase)) end = Min(end, regular.Max(p => p.EndsOn));
+        return purchase.CancelsOn is { } cancelsOn ? Min(end, cancelsOn) : end;
     }
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
     private static CreditLedgerEntry Row(CreditPeriod p, LedgerKind kind, int amount, int? maxAfter, DateTime now, string note) => new()
     {
