@@ -51,6 +51,11 @@ public sealed class ExpiryRolloverTests : IAsyncLifetime, IDisposable
         var periods = await _studio.PeriodsAsync(purchase.Id);
         await _studio.UseAsync(periods[2], 1);
         Assert.Equal(1, (await _studio.PeriodsAsync(purchase.Id))[1].UsedCredits); // the bucket, not November's 10
+        // View History: November counts its rolled credits with it, and says where they came from.
+        var card = (await new CorePortal.Features.Credits.CreditReadService(_studio.Db, _studio.Clock).PurchaseAsync(TestUsers.Staff, purchase.Id)).Value!;
+        Assert.Equal([("1 Nov", "1 / 13", "3 rolled from Oct")], card.Periods.Where(p => p.RolledNote is not null)
+            .Select(p => (p.StartsOn.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture), p.UsedOfMax, p.RolledNote)));
+        Assert.Equal(3, card.Periods.Count); // Oct, Nov, Dec: the bucket is not a period of its own on the card
 
         await PassOnAsync(2026, 12, 1);
         Assert.Equal([(1, "2026-10-01..2026-10-31", 7, 7, false), (1, "2026-11-01..2026-11-30", 1, 1, true), (2, "2026-11-01..2026-11-30", 0, 0, false),

@@ -137,6 +137,24 @@ public sealed class RenewalTests : IAsyncLifetime, IDisposable
         await _studio.AssertLedgerAgreesAsync();
     }
 
+    [Fact]
+    public async Task The_purchase_card_says_it_renews_the_day_after_the_current_period_until_a_cancellation_is_asked()
+    {
+        var purchase = await _studio.SellAsync(_monthly, _maya);
+        var reader = new CorePortal.Features.Credits.CreditReadService(_studio.Db, _studio.Clock);
+
+        Assert.Equal(new DateOnly(2026, 11, 15), (await reader.PurchaseAsync(TestUsers.Staff, purchase.Id)).Value!.RenewsOn);
+        var fixedTerm = await _studio.SellAsync(await _studio.MembershipAsync("Three Months", 4, periods: 3), _maya);
+        Assert.Null((await reader.PurchaseAsync(TestUsers.Staff, fixedTerm.Id)).Value!.RenewsOn);
+        await _studio.Db.WriteAsync(async db =>
+        {
+            var p = await db.Purchases.SingleAsync(x => x.Id == purchase.Id);
+            (p.CancelsOn, p.CancelledAtUtc) = (new DateOnly(2026, 11, 14), _studio.Clock.Now.UtcDateTime);
+            await db.SaveChangesAsync();
+        });
+        Assert.Null((await reader.PurchaseAsync(TestUsers.Staff, purchase.Id)).Value!.RenewsOn);
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     public void Dispose() => _studio.Dispose();
 }
