@@ -138,6 +138,28 @@ public sealed class RenewalTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Every_period_the_job_makes_or_changes_is_published_on_the_balance_feed()
+    {
+        var purchase = await _studio.SellAsync(_monthly, _maya);
+        var heard = new System.Collections.Concurrent.ConcurrentBag<CorePortal.Features.Live.BalanceChanged>();
+        var twoHeard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = _studio.Feed.Subscribe(CorePortal.Features.Live.BalanceTopic.Purchase(purchase.Id), change =>
+        {
+            heard.Add(change);
+            if (heard.Count >= 2) twoHeard.TrySetResult();
+            return Task.CompletedTask;
+        });
+        _studio.MoveTo(2026, 11, 15);
+
+        await _studio.MembershipPassAsync();
+
+        var periods = await _studio.PeriodsAsync(purchase.Id);
+        // Delivery is handed off per subscriber: wait for it rather than sleep.
+        await twoHeard.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(new[] { (periods[0].Id, 0), (periods[2].Id, 8) }, heard.Select(c => (c.PeriodId, c.Remaining ?? -1)).OrderBy(c => c.Item1));
+    }
+
+    [Fact]
     public async Task The_purchase_card_says_it_renews_the_day_after_the_current_period_until_a_cancellation_is_asked()
     {
         var purchase = await _studio.SellAsync(_monthly, _maya);
