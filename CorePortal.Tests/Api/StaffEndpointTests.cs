@@ -132,6 +132,39 @@ public sealed class StaffEndpointTests(ApiApp app)
     }
 
     [Fact]
+    public async Task A_catalog_membership_carries_its_renewal_rollover_and_freeze_rules_both_ways()
+    {
+        var manager = await app.AsAsync(DemoUsers.Manager);
+        var body = new
+        {
+            kind = "Membership", name = $"API Renewing {Guid.NewGuid():N}"[..24], price = 80, locationId = 1, creditsPerPeriod = 6, periodUnit = "Month",
+            renewal = "FixedTerm", periodCount = 6, rollover = "UpTo", rolloverCap = 2, rolloverExpiresAfterPeriods = 2,
+            allowFreeze = true, freezeMinDays = 7, freezeMaxDays = 28, freezeMaxDaysPerYear = 56, defaultFreezeMode = "Prorate",
+        };
+
+        var created = await manager.PostAsJsonAsync("/api/catalog", body);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var read = await manager.GetFromJsonAsync<JsonObject>(created.Headers.Location!.OriginalString);
+        Assert.Equal(("FixedTerm", 6, "UpTo", 2, 2, true, 7, 28, 56, "Prorate"),
+            (read!["renewal"]!.GetValue<string>(), read["periodCount"]!.GetValue<int>(), read["rollover"]!.GetValue<string>(), read["rolloverCap"]!.GetValue<int>(),
+             read["rolloverExpiresAfterPeriods"]!.GetValue<int>(), read["allowFreeze"]!.GetValue<bool>(), read["freezeMinDays"]!.GetValue<int>(),
+             read["freezeMaxDays"]!.GetValue<int>(), read["freezeMaxDaysPerYear"]!.GetValue<int>(), read["defaultFreezeMode"]!.GetValue<string>()));
+
+        read["renewal"] = "OpenEnded";
+        read["rollover"] = "All";
+        read["rolloverCap"] = 0; // outside UpTo the cap is ignored
+        var updated = await manager.PutAsJsonAsync(created.Headers.Location!.OriginalString, read);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var after = await updated.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(("OpenEnded", "All", null), (after!["renewal"]!.GetValue<string>(), after["rollover"]!.GetValue<string>(), after["rolloverCap"]?.GetValue<int>()));
+
+        after["freezeMaxDays"] = 3; // below the fewest days
+        var refused = await manager.PutAsJsonAsync(created.Headers.Location!.OriginalString, after);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(["FreezeMaxDays"], (await refused.Content.ReadFromJsonAsync<Problem>())!.Errors!.Keys);
+    }
+
+    [Fact]
     public async Task A_catalog_item_without_a_name_is_a_400_naming_the_field_and_staff_may_not_create_one()
     {
         var body = new { kind = "Membership", name = "", price = 10, locationId = 1, creditsPerPeriod = 4, periodUnit = "Week", periodCount = 4 };

@@ -100,6 +100,48 @@ public sealed class CatalogItemDialogTests : BunitContext, IAsyncLifetime
         Assert.Equal((true, 4), (saved.AllowSharing, saved.SharingLimit));
     }
 
+    private async Task<IDialogReference> OpenMembershipAsync(Action<CatalogItemInput>? change = null)
+    {
+        var input = new CatalogItemInput { Kind = CatalogKind.Membership, Name = "Monthly Renewing", Price = 120m, LocationId = _studio.Location.Id, CreditsPerPeriod = 8 };
+        change?.Invoke(input);
+        var dialogs = Services.GetRequiredService<IDialogService>();
+        return await _providers.InvokeAsync(() => dialogs.ShowAsync<CatalogItemDialog>("Create New Membership",
+            new DialogParameters<CatalogItemDialog> { { d => d.Input, input } }));
+    }
+
+    [Fact]
+    public async Task A_new_membership_renews_until_cancelled_so_the_number_of_time_frames_shows_only_for_a_fixed_term()
+    {
+        await OpenMembershipAsync();
+
+        Assert.Contains("Renews until cancelled", _providers.Find("[data-testid=item-renewal]").OuterHtml, StringComparison.Ordinal);
+        Assert.Empty(_providers.FindAll("#item-period-count"));
+        Assert.Single(_providers.FindAll("[data-testid=item-rollover]"));
+        Assert.Empty(_providers.FindAll("#item-rollover-cap")); // no rollover by default
+
+        await OpenMembershipAsync(i => (i.Renewal, i.Rollover) = (RenewalKind.FixedTerm, RolloverRule.UpTo));
+        _providers.WaitForAssertion(() => Assert.Single(_providers.FindAll("#item-period-count")));
+        Assert.Single(_providers.FindAll("#item-rollover-cap"));
+        Assert.Single(_providers.FindAll("#item-rollover-expires"));
+    }
+
+    [Fact]
+    public async Task Freeze_rules_appear_when_freezing_is_allowed_and_a_bad_rule_is_shown_on_its_field_with_nothing_saved()
+    {
+        await OpenMembershipAsync(i => (i.FreezeMinDays, i.FreezeMaxDays) = (10, 5));
+        Assert.Empty(_providers.FindAll("#freeze-min-days"));
+        var freezeToggle = _providers.FindAll("label").Single(l => l.TextContent.Contains("Allow freeze", StringComparison.Ordinal)).QuerySelector("input[type=checkbox]")!;
+
+        freezeToggle.Change(true);
+        _providers.WaitForAssertion(() => Assert.Single(_providers.FindAll("#freeze-max-days")));
+        _providers.Find("[data-testid=save-item]").Click();
+
+        _providers.WaitForAssertion(() => Assert.Contains("The most days must be at least the fewest days.",
+            _providers.Find(".mud-input-helper-text.mud-input-error").TextContent, StringComparison.Ordinal));
+        await using var db = _studio.Db.CreateDbContext();
+        Assert.False(await db.CatalogItems.AnyAsync(i => i.Name == "Monthly Renewing", Xunit.TestContext.Current.CancellationToken));
+    }
+
     public async ValueTask InitializeAsync() => await FamilyStudio.BuildAsync(_studio);
 
     protected override async ValueTask DisposeAsyncCore()

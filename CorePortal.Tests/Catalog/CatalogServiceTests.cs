@@ -54,11 +54,11 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     [Fact]
     public async Task Missing_terms_get_a_message_per_field()
     {
-        var saved = await Catalog.SaveAsync(TestUsers.Admin, new CatalogItemInput { Kind = CatalogKind.Membership, PeriodCount = 0 });
+        var saved = await Catalog.SaveAsync(TestUsers.Admin, new CatalogItemInput { Kind = CatalogKind.Membership, Renewal = RenewalKind.FixedTerm, PeriodCount = 0 });
         Assert.Equal("Enter a name.", saved.ErrorFor("Name"));
         Assert.Equal("Enter a price from 0 to 100,000.", saved.ErrorFor("Price"));
         Assert.Equal("Choose a location.", saved.ErrorFor("LocationId"));
-        Assert.Equal("Enter how many time frames a sale covers (1 to 60).", saved.ErrorFor("PeriodCount"));
+        Assert.Equal("Enter how many time frames a fixed-term sale covers (1 to 60).", saved.ErrorFor("PeriodCount"));
     }
 
     [Fact]

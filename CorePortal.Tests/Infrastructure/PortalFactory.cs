@@ -56,6 +56,9 @@ public class PortalFactory : LoopbackApp
         // Tests sign the demo users in many times a minute; the per-account limit is tested with its own setting.
         builder.UseSetting("Auth:SignInsPerAccountPerMinute", "1000");
         builder.UseSetting("Auth:SignInsPerMinute", "1000"); // the per-address limit likewise: every test client comes from one address
+        // The membership job would renew and expire the demo data at start-up, under the tests' feet; its tests run its pass
+        // themselves (MembershipJob.RunOnceAsync), and a test that wants it running sets this back.
+        builder.UseSetting("Memberships:RunJob", "false");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Log is not null) builder.ConfigureLogging(l => l.AddProvider(Log));
         // Every context of the app refuses a write around the write door, so each test through the app proves there is none.

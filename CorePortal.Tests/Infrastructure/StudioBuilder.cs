@@ -72,6 +72,10 @@ public sealed class StudioBuilder : IDisposable
     public CreditHistoryService History => Get<CreditHistoryService>();
     public CorePortal.Features.Memberships.FreezeService Freezes => Get<CorePortal.Features.Memberships.FreezeService>();
     public CorePortal.Features.Memberships.BulkFreezeService BulkFreezes => Get<CorePortal.Features.Memberships.BulkFreezeService>();
+    public CorePortal.Features.Memberships.MembershipJob MembershipJob => Get<CorePortal.Features.Memberships.MembershipJob>();
+
+    /// <summary>One pass of the membership job (renew, roll over, expire) for the clock's today; how many purchases changed.</summary>
+    public Task<int> MembershipPassAsync() => MembershipJob.RunOnceAsync(Today);
     public CorePortal.Features.Reports.ReportCsv ReportCsv => Get<CorePortal.Features.Reports.ReportCsv>();
     public CorePortal.Features.Reports.ReportsService Reports => Get<CorePortal.Features.Reports.ReportsService>();
     public CorePortal.Features.Memberships.FreezeRequestService FreezeRequests => Get<CorePortal.Features.Memberships.FreezeRequestService>();
@@ -131,9 +135,22 @@ public sealed class StudioBuilder : IDisposable
     public Task<int> PackageAsync(string name, int? credits, int validityDays = 90, int? sharingLimit = null, decimal price = 100m) =>
         ItemAsync(new CatalogItemInput { Kind = CatalogKind.Package, Name = name, ValidityDays = validityDays }, credits, sharingLimit, price);
 
-    /// <summary>A membership in Retail Configurations: credits per month (or week), for the given number of periods.</summary>
+    /// <summary>A fixed-term membership in Retail Configurations: credits per month (or week), for the given number of periods.</summary>
     public Task<int> MembershipAsync(string name, int? credits, PeriodUnit unit = PeriodUnit.Month, int periods = 3, int? sharingLimit = null, decimal price = 100m) =>
-        ItemAsync(new CatalogItemInput { Kind = CatalogKind.Membership, Name = name, PeriodUnit = unit, PeriodCount = periods }, credits, sharingLimit, price);
+        ItemAsync(new CatalogItemInput { Kind = CatalogKind.Membership, Name = name, PeriodUnit = unit, PeriodCount = periods, Renewal = RenewalKind.FixedTerm },
+            credits, sharingLimit, price);
+
+    /// <summary>
+    /// An open-ended membership (renews until cancelled) in Retail Configurations, with its rollover rule: none unless told,
+    /// all (no cap), or up to a cap; rolled credits expire after the given number of periods.
+    /// </summary>
+    public Task<int> OpenEndedMembershipAsync(string name, int? credits, PeriodUnit unit = PeriodUnit.Month, RolloverRule rollover = RolloverRule.None,
+        int? rolloverCap = null, int rolloverExpiresAfter = 1) =>
+        ItemAsync(new CatalogItemInput
+        {
+            Kind = CatalogKind.Membership, Name = name, PeriodUnit = unit, Renewal = RenewalKind.OpenEnded, Rollover = rollover, RolloverCap = rolloverCap,
+            RolloverExpiresAfterPeriods = rolloverExpiresAfter,
+        }, credits, null, 100m);
 
     private async Task<int> ItemAsync(CatalogItemInput input, int? credits, int? sharingLimit, decimal price)
     {

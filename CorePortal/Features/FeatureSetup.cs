@@ -35,6 +35,10 @@ public static class FeatureSetup
         services.AddScoped<Memberships.BulkFreezeService>();
         services.AddScoped<Memberships.CancellationService>();
         services.AddScoped<Memberships.FreezeRequestService>();
+        // Memberships: the period boundary (renewal) and the job that renews, rolls over and expires
+        services.AddScoped<Memberships.MembershipRenewal>();
+        services.AddSingleton<Memberships.MembershipJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<Memberships.MembershipJob>());
         services.AddScoped<Sharing.SharingService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();

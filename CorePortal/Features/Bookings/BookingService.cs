@@ -12,7 +12,8 @@ namespace CorePortal.Features.Bookings;
 /// Books clients into sessions from a credit pool. Credits and places are taken by conditional updates inside
 /// one transaction, so simultaneous requests can never spend a credit or a place twice.
 /// </summary>
-public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock, PortalMetrics metrics)
+public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock, PortalMetrics metrics,
+    Memberships.MembershipRenewal renewal)
 {
     /// <summary>
     /// The client's own active purchases and the accepted shared ones, each with the time frame containing the
@@ -56,6 +57,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay;
+        await RenewThroughSessionAsync(db, sessionId, purchaseId, ct);
         // Checked before the write lock, so bookers queue only for the writes. What another writer may change meanwhile
         // is checked again where it counts: the debit and the place are conditional, the unique indexes refuse a
         // second live booking or a reused request key.
@@ -75,6 +77,20 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
                 ? Fail(ServiceResult.Conflict($"{facts!.Client} is already booked into {facts.SessionLabel}."))
                 : Fail(ServiceResult.Conflict("This request was already handled."));
         }
+    }
+
+    /// <summary>
+    /// Booking far ahead: an open-ended membership has periods up to the next one only, so one covering a later session's day
+    /// is made first (by the renewal, the one period boundary), up to the studio's date window; then the booking goes on as usual.
+    /// </summary>
+    private async Task RenewThroughSessionAsync(CoreDbContext db, int sessionId, int purchaseId, CancellationToken ct)
+    {
+        var startsAt = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (DateTime?)s.StartsAt).FirstOrDefaultAsync(ct);
+        if (startsAt is null || HasStarted(startsAt.Value, StudioNow())) return;
+        var day = DateOnly.FromDateTime(startsAt.Value);
+        if (await db.Purchases.AnyAsync(p => p.Id == purchaseId && p.Kind == CatalogKind.Membership && p.Renewal == RenewalKind.OpenEnded
+                && p.Status == PurchaseStatus.Active && p.CancelledAtUtc == null && p.EndsOn < day, ct))
+            await renewal.EnsurePeriodsThroughAsync(purchaseId, day, ct);
     }
 
     // Under the write lock: one statement per step, so other bookers wait for as little as possible.

@@ -20,7 +20,12 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return ServiceResult.Success<IReadOnlyList<CatalogItemView>>(await db.CatalogItems.AsNoTracking().Where(i => i.Kind == kind).OrderBy(i => i.Name)
             .Select(i => new CatalogItemView(i.Id, i.Kind, i.Name, i.PriceCents, i.Location!.Name, i.CreditsPerPeriod, i.PeriodUnit, i.PeriodCount,
-                i.ValidityDays, i.AllowSharing, i.SharingLimit))
+                i.ValidityDays, i.AllowSharing, i.SharingLimit)
+            {
+                Renewal = i.Renewal, Rollover = i.Rollover, RolloverCap = i.RolloverCap, RolloverExpiresAfterPeriods = i.RolloverExpiresAfterPeriods,
+                AllowFreeze = i.AllowFreeze, FreezeMinDays = i.FreezeMinDays, FreezeMaxDays = i.FreezeMaxDays,
+                FreezeMaxDaysPerYear = i.FreezeMaxDaysPerYear, DefaultFreezeMode = i.DefaultFreezeMode,
+            })
             .ToListAsync(ct));
     }
 
@@ -35,6 +40,9 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
             Id = i.Id, Kind = i.Kind, Name = i.Name, Price = i.PriceCents / 100m, LocationId = i.LocationId, Unlimited = i.CreditsPerPeriod is null,
             CreditsPerPeriod = i.CreditsPerPeriod, PeriodUnit = i.PeriodUnit, PeriodCount = i.PeriodCount, ValidityDays = i.ValidityDays,
             AllowSharing = i.AllowSharing, SharingLimit = i.SharingLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture), Version = i.Version,
+            Renewal = i.Renewal, Rollover = i.Rollover, RolloverCap = i.RolloverCap, RolloverExpiresAfterPeriods = i.RolloverExpiresAfterPeriods,
+            AllowFreeze = i.AllowFreeze, FreezeMinDays = i.FreezeMinDays, FreezeMaxDays = i.FreezeMaxDays, FreezeMaxDaysPerYear = i.FreezeMaxDaysPerYear,
+            DefaultFreezeMode = i.DefaultFreezeMode,
         });
     }
 
@@ -67,7 +75,18 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
         item.LocationId = input.LocationId!.Value;
         item.CreditsPerPeriod = input.Unlimited ? null : input.CreditsPerPeriod;
         item.PeriodUnit = input.PeriodUnit;
-        item.PeriodCount = input.Kind == CatalogKind.Membership ? input.PeriodCount!.Value : 1;
+        var membership = input.Kind == CatalogKind.Membership;
+        item.Renewal = membership ? input.Renewal : RenewalKind.FixedTerm;
+        item.PeriodCount = membership && input.Renewal == RenewalKind.FixedTerm ? input.PeriodCount!.Value : 1;
+        var rolls = membership && !input.Unlimited && input.Rollover != RolloverRule.None;
+        item.Rollover = rolls ? input.Rollover : RolloverRule.None;
+        item.RolloverCap = rolls && input.Rollover == RolloverRule.UpTo ? input.RolloverCap : null;
+        item.RolloverExpiresAfterPeriods = rolls ? input.RolloverExpiresAfterPeriods!.Value : 1;
+        item.AllowFreeze = input.AllowFreeze;
+        item.FreezeMinDays = input.AllowFreeze ? input.FreezeMinDays : null;
+        item.FreezeMaxDays = input.AllowFreeze ? input.FreezeMaxDays : null;
+        item.FreezeMaxDaysPerYear = input.AllowFreeze ? input.FreezeMaxDaysPerYear : null;
+        item.DefaultFreezeMode = input.DefaultFreezeMode;
         item.ValidityDays = input.Kind == CatalogKind.Package ? input.ValidityDays!.Value : 0;
         item.AllowSharing = input.AllowSharing;
         item.SharingLimit = input.AllowSharing ? SharingLimit.Parse(input.SharingLimit).Limit : null;
@@ -97,12 +116,40 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
         if (input.LocationId is null) Add(nameof(input.LocationId), "Choose a location.");
         if (!input.Unlimited && input.CreditsPerPeriod is not (>= 1 and <= 999))
             Add(nameof(input.CreditsPerPeriod), "Enter the credits per time frame (1 to 999), or choose unlimited.");
-        if (input.Kind == CatalogKind.Membership && input.PeriodCount is not (>= 1 and <= 60))
-            Add(nameof(input.PeriodCount), "Enter how many time frames a sale covers (1 to 60).");
+        if (input.Kind == CatalogKind.Membership && !Enum.IsDefined(input.Renewal)) Add(nameof(input.Renewal), "Choose open-ended or fixed-term renewal.");
+        else if (input.Kind == CatalogKind.Membership && input.Renewal == RenewalKind.FixedTerm && input.PeriodCount is not (>= 1 and <= 60))
+            Add(nameof(input.PeriodCount), "Enter how many time frames a fixed-term sale covers (1 to 60).");
+        ValidateRollover(input, Add);
+        ValidateFreeze(input, Add);
         if (input.Kind == CatalogKind.Package && input.ValidityDays is not (>= 1 and <= 1000))
             Add(nameof(input.ValidityDays), "Enter the days the credits stay valid (1 to 1000).");
         if (input.AllowSharing && SharingLimit.Parse(input.SharingLimit).Error is { } limitError)
             Add(nameof(input.SharingLimit), limitError);
         return errors;
+    }
+
+    private static void ValidateRollover(CatalogItemInput input, Action<string, string> add)
+    {
+        if (!Enum.IsDefined(input.Rollover)) add(nameof(input.Rollover), "Choose no rollover, all, or up to a number of credits.");
+        if (input.Rollover == RolloverRule.None || !Enum.IsDefined(input.Rollover)) return;
+        if (input.Kind != CatalogKind.Membership) add(nameof(input.Rollover), "Only memberships roll credits over.");
+        else if (input.Unlimited) add(nameof(input.Rollover), "Unlimited credits do not roll over: choose no rollover.");
+        if (input.Rollover == RolloverRule.UpTo && input.RolloverCap is not (>= 1 and <= 999))
+            add(nameof(input.RolloverCap), "Enter the most credits rolled from one period (1 to 999).");
+        if (input.RolloverExpiresAfterPeriods is not (>= 1 and <= 12))
+            add(nameof(input.RolloverExpiresAfterPeriods), "Enter after how many periods rolled credits expire (1 to 12).");
+    }
+
+    private static void ValidateFreeze(CatalogItemInput input, Action<string, string> add)
+    {
+        if (!Enum.IsDefined(input.DefaultFreezeMode)) add(nameof(input.DefaultFreezeMode), "Choose extend or prorate as the default freeze mode.");
+        if (!input.AllowFreeze) return;
+        if (input.FreezeMinDays is < 1 or > 365) add(nameof(input.FreezeMinDays), "Enter the fewest days of a freeze (1 to 365), or leave it empty.");
+        if (input.FreezeMaxDays is < 1 or > 365) add(nameof(input.FreezeMaxDays), "Enter the most days of a freeze (1 to 365), or leave it empty.");
+        else if (input.FreezeMaxDays < input.FreezeMinDays) add(nameof(input.FreezeMaxDays), "The most days must be at least the fewest days.");
+        if (input.FreezeMaxDaysPerYear is < 1 or > 365)
+            add(nameof(input.FreezeMaxDaysPerYear), "Enter the most days frozen in 12 months (1 to 365), or leave it empty.");
+        else if (input.FreezeMaxDaysPerYear < input.FreezeMinDays)
+            add(nameof(input.FreezeMaxDaysPerYear), "The days a year must be at least the fewest days of one freeze.");
     }
 }

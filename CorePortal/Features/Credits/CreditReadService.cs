@@ -18,7 +18,12 @@ public sealed record PeriodRow(int Id, DateOnly StartsOn, DateOnly EndsOn, int U
     public int? Remaining => Max - Used;
     public bool IsUnlimited => Max is null;
     /// <summary>"3 / 8", or "5 / ∞" for unlimited credits.</summary>
-    public string UsedOfMax => $"{Used} / {(Max is { } max ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "∞")}";
+    public string UsedOfMax => $"{Used + RolledUsed} / {(Max is { } max ? (max + RolledMax).ToString(System.Globalization.CultureInfo.InvariantCulture) : "∞")}";
+    /// <summary>Rolled credits that came into this period (buckets starting with it): counted in <see cref="UsedOfMax"/>, shown apart by <see cref="RolledNote"/>.</summary>
+    public int RolledUsed { get; init; }
+    public int RolledMax { get; init; }
+    /// <summary>"3 rolled from Oct", or null when no credits rolled into this period.</summary>
+    public string? RolledNote { get; init; }
 }
 
 /// <summary>A purchase on the Payment tab: its terms, its time frames and where it stands today.</summary>
@@ -26,6 +31,8 @@ public sealed record PurchaseCard(int Id, CatalogKind Kind, string Name, string 
     DateOnly StartsOn, DateOnly EndsOn, bool AllowSharing, int? SharingLimit, string SharingTermsNote, bool IsSharedWithClient,
     IReadOnlyList<PeriodRow> Periods, DateOnly? CancelsOn = null, string? CancelReason = null, bool IsCancelled = false)
 {
+    /// <summary>An open-ended membership that is not being cancelled: the day its next period begins.</summary>
+    public DateOnly? RenewsOn { get; init; }
     public PeriodRow? Current => Periods.FirstOrDefault(p => p.IsCurrent);
     public bool IsExpired => Periods.All(p => p.IsPast);
     public bool IsUsedUp => Kind == CatalogKind.Package && Periods.All(p => p.Remaining <= 0);
@@ -90,15 +97,33 @@ public sealed class CreditReadService(IDbContextFactory<CoreDbContext> dbFactory
                 p.Id, p.Kind, p.Name, Location = p.Location!.Name, p.OwnerClientId,
                 Owner = p.OwnerClient!.FirstName + " " + p.OwnerClient.LastName,
                 p.StartsOn, p.EndsOn, p.AllowSharing, p.SharingLimit, p.SharingTermsNote, p.Status, p.CancelsOn, p.CancelReason,
+                Renews = p.Kind == CatalogKind.Membership && p.Renewal == RenewalKind.OpenEnded && p.Status == PurchaseStatus.Active && p.CancelsOn == null,
                 Periods = p.Periods.OrderBy(x => x.StartsOn)
-                    .Select(x => new { x.Id, x.StartsOn, x.EndsOn, x.UsedCredits, x.MaxCredits, x.Version }).ToList(),
+                    .Select(x => new { x.Id, x.StartsOn, x.EndsOn, x.UsedCredits, x.MaxCredits, x.Version, x.RolledFromPeriodId }).ToList(),
             })
             .ToListAsync(ct);
-        return rows.Select(p => new PurchaseCard(p.Id, p.Kind, p.Name, p.Location, p.OwnerClientId, p.Owner, p.StartsOn, p.EndsOn,
-                p.AllowSharing, p.SharingLimit, p.SharingTermsNote, viewerClientId is { } v && v != p.OwnerClientId,
-                p.Periods.Select(x => new PeriodRow(x.Id, x.StartsOn, x.EndsOn, x.UsedCredits, x.MaxCredits, x.Version,
-                    x.StartsOn <= today && today <= x.EndsOn, x.EndsOn < today)).ToList(),
-                p.CancelsOn, p.CancelReason, p.Status == PurchaseStatus.Cancelled || p.CancelsOn < today))
-            .ToList();
+        return rows.Select(p =>
+        {
+            // Buckets of rolled credits are shown with the regular period they came into, apart by their note.
+            var regular = p.Periods.Where(x => x.RolledFromPeriodId == null).ToList();
+            var buckets = p.Periods.Where(x => x.RolledFromPeriodId != null).ToList();
+            var periods = regular.Select(x =>
+            {
+                var rolled = buckets.Where(b => b.StartsOn == x.StartsOn).ToList();
+                return new PeriodRow(x.Id, x.StartsOn, x.EndsOn, x.UsedCredits, x.MaxCredits, x.Version, x.StartsOn <= today && today <= x.EndsOn, x.EndsOn < today)
+                {
+                    RolledUsed = rolled.Sum(b => b.UsedCredits), RolledMax = rolled.Sum(b => b.MaxCredits ?? 0),
+                    RolledNote = rolled.Count == 0 ? null : string.Join(", ", rolled.Select(b =>
+                        $"{b.MaxCredits} rolled from {regular.Find(r => r.Id == b.RolledFromPeriodId)?.StartsOn.ToString("MMM", System.Globalization.CultureInfo.InvariantCulture)}")),
+                };
+            }).ToList();
+            var current = periods.Find(x => x.IsCurrent);
+            return new PurchaseCard(p.Id, p.Kind, p.Name, p.Location, p.OwnerClientId, p.Owner, p.StartsOn, p.EndsOn,
+                p.AllowSharing, p.SharingLimit, p.SharingTermsNote, viewerClientId is { } v && v != p.OwnerClientId, periods,
+                p.CancelsOn, p.CancelReason, p.Status == PurchaseStatus.Cancelled || p.CancelsOn < today)
+            {
+                RenewsOn = p.Renews && current is not null ? current.EndsOn.AddDays(1) : null,
+            };
+        }).ToList();
     }
 }

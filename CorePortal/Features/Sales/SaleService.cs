@@ -4,6 +4,7 @@ using CorePortal.Features.Auth;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
+using CorePortal.Features.Memberships;
 using CorePortal.Features.Notifications;
 using CorePortal.Features.Sharing;
 using Microsoft.EntityFrameworkCore;
@@ -72,6 +73,8 @@ public sealed class SaleService(IDbContextFactory<CoreDbContext> dbFactory, Bala
         {
             await db.SaveChangesAsync(ct);
             db.Ledger.AddRange(PurchaseTerms.Grants(purchase, actor, now));
+            // An open-ended membership is sold with its next period too, so the member can book into it at once.
+            await MembershipRenewal.EnsurePeriodsAsync(db, purchase, purchase.StartsOn, now, ct);
             var names = new InvitationNames(owner.FullName, purchase.Name, item!.Location!.Name);
             foreach (var client in sharedIds.Select(id => shared.Single(c => c.Id == id)))
                 await ShareInvitations.InviteAsync(db, purchase.Id, client, names, actor, now, ct);
