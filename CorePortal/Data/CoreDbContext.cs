@@ -105,7 +105,8 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
             // run the renewal job at once: the second insert is refused.
             e.HasIndex(p => new { p.PurchaseId, p.Sequence }, "IX_CreditPeriods_Sequence").IsUnique().HasFilter("\"RolledFromPeriodId\" IS NULL");
             e.HasIndex(p => p.RolledFromPeriodId, "IX_CreditPeriods_RolledFrom").IsUnique().HasFilter("\"RolledFromPeriodId\" IS NOT NULL");
-            e.HasOne<CreditPeriod>().WithMany().HasForeignKey(p => p.RolledFromPeriodId).OnDelete(DeleteBehavior.Restrict);
+            // No foreign key on RolledFromPeriodId: SQLite adds one only by rebuilding the table, outside the migration's
+            // transaction. Periods are never deleted, so the source always exists.
             e.Ignore(p => p.Remaining);
             // An unlimited period may never be over-drawn, a limited one never below zero.
             e.ToTable(t => t.HasCheckConstraint("CK_CreditPeriods_Used", postgres

@@ -1281,11 +1281,6 @@ namespace CorePortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("CorePortal.Data.CreditPeriod", null)
-                        .WithMany()
-                        .HasForeignKey("RolledFromPeriodId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
                     b.Navigation("Purchase");
                 });
 

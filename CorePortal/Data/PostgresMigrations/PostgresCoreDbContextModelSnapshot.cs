@@ -1330,11 +1330,6 @@ namespace CorePortal.Data.PostgresMigrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("CorePortal.Data.CreditPeriod", null)
-                        .WithMany()
-                        .HasForeignKey("RolledFromPeriodId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
                     b.Navigation("Purchase");
                 });
 

@@ -191,6 +191,10 @@ public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, Ba
             foreach (var b in verdict.Breaches) errors.TryAdd(b.Key, [$"{b.Value} Only a manager may freeze outside the item's rules."]);
         if (errors.Count == 0 && forSave && verdict.Breaches.Count > 0 && string.IsNullOrWhiteSpace(input.OverrideNote))
             errors[FreezeRules.OverrideNoteField] = ["This freeze breaks the item's rules: say why in the override note."];
+        // Prorating sets each frozen period's credits when the freeze is saved: a period the renewal has not made yet could not
+        // be prorated, so a prorated freeze ends within the periods that exist (the current and the next one).
+        if (errors.Count == 0 && mode == FreezeMode.Prorate && input.EndsOn is { } proratedEnd && live.Count > 0 && proratedEnd > live.Max(p => p.EndsOn))
+            errors[ModeField] = [$"A prorated freeze must end by {live.Max(p => p.EndsOn):d MMM yyyy}, the end of the periods made so far: choose extend, or an earlier end."];
         if (errors.Count > 0) return Fail(ServiceResult.Invalid(errors));
 
         var start = input.StartsOn!.Value;

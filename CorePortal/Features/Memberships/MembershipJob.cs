@@ -7,10 +7,11 @@ namespace CorePortal.Features.Memberships;
 /// <summary>
 /// Keeps memberships moving with time: at start-up and then every <c>Memberships:JobInterval</c> (15 minutes unless told), one
 /// pass renews, rolls over, expires and ends (a cancellation that has passed) every purchase that is due. Idempotent: two
-/// passes at once, on one server or two, make each period and each Expired row once.
+/// passes at once, on one server or two, make each period and each Expired row once. Each pass ends by sending the freeze
+/// start and end notices that are due (FreezeNotices).
 /// </summary>
 public sealed class MembershipJob(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock,
-    ILogger<MembershipJob> log, IConfiguration? config = null) : BackgroundService
+    Notifications.OutboxSignal outbox, ILogger<MembershipJob> log, IConfiguration? config = null) : BackgroundService
 {
     private const int BatchSize = 50;
 
@@ -49,7 +50,13 @@ public sealed class MembershipJob(IDbContextFactory<CoreDbContext> dbFactory, Ba
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
                 due = await db.Purchases.AsNoTracking().Where(Due(db, today)).Where(p => p.Id > after).OrderBy(p => p.Id)
                     .Select(p => p.Id).Take(BatchSize).ToListAsync(ct);
-            if (due.Count == 0) return changed;
+            if (due.Count == 0)
+            {
+                // Members hear when a freeze starts and ends: once each, whichever pass or server sends it.
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                if (await FreezeNotices.SendDueAsync(db, today, clock.GetUtcNow().UtcDateTime, ct) > 0) outbox.Poke();
+                return changed;
+            }
             foreach (var purchaseId in due)
             {
                 try

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CorePortal.Data.Migrations
 {
     [DbContext(typeof(CoreDbContext))]
-    [Migration("20261207175603_MembershipLifecycle")]
+    [Migration("20261207192422_MembershipLifecycle")]
     partial class MembershipLifecycle
     {
         /// <inheritdoc />
@@ -1283,11 +1283,6 @@ namespace CorePortal.Data.Migrations
                         .HasForeignKey("PurchaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("CorePortal.Data.CreditPeriod", null)
-                        .WithMany()
-                        .HasForeignKey("RolledFromPeriodId")
-                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Purchase");
                 });

@@ -303,23 +303,11 @@ namespace CorePortal.Data.Migrations
                 name: "IX_Freezes_PurchaseId_StartsOn",
                 table: "Freezes",
                 columns: new[] { "PurchaseId", "StartsOn" });
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_CreditPeriods_CreditPeriods_RolledFromPeriodId",
-                table: "CreditPeriods",
-                column: "RolledFromPeriodId",
-                principalTable: "CreditPeriods",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_CreditPeriods_CreditPeriods_RolledFromPeriodId",
-                table: "CreditPeriods");
-
             migrationBuilder.DropTable(
                 name: "Freezes");
 

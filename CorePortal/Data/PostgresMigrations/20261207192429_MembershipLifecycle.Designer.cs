@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CorePortal.Data.PostgresMigrations
 {
     [DbContext(typeof(PostgresCoreDbContext))]
-    [Migration("20261207175609_MembershipLifecycle")]
+    [Migration("20261207192429_MembershipLifecycle")]
     partial class MembershipLifecycle
     {
         /// <inheritdoc />
@@ -1332,11 +1332,6 @@ namespace CorePortal.Data.PostgresMigrations
                         .HasForeignKey("PurchaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("CorePortal.Data.CreditPeriod", null)
-                        .WithMany()
-                        .HasForeignKey("RolledFromPeriodId")
-                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Purchase");
                 });
