@@ -17,6 +17,7 @@ public static class FreezeQueueServices
         services.AddSingleton<IDbContextFactory<CoreDbContext>>(_ => db ?? new TestDatabase());
         services.AddSingleton(clock ?? TimeProvider.System);
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<CorePortal.Features.Live.BalanceFeed>();
         services.AddScoped<FreezeService>();
         services.AddScoped<FreezeRequestService>();
         services.AddScoped<CurrentUser>();
