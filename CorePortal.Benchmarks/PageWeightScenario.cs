@@ -6,6 +6,7 @@ using CorePortal.Data;
 using CorePortal.Features.Credits;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,6 +91,9 @@ public static class PageWeightScenario
             // The tab reads as the signed-in caller, as it does in a circuit.
             ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
                 .SetAuthenticationState(Task.FromResult(new AuthenticationState(Staff)));
+            // Static rendering knows the page's address before it renders (components such as MudBlazor's snackbar ask for it).
+            ((IHostEnvironmentNavigationManager)scope.ServiceProvider.GetRequiredService<NavigationManager>())
+                .Initialize("http://localhost/", $"http://localhost/clients/{pool.ClientId}");
             await using var renderer = new HtmlRenderer(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<ILoggerFactory>());
             var started = Stopwatch.GetTimestamp();
             var html = await renderer.Dispatcher.InvokeAsync(async () =>

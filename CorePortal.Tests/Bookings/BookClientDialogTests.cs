@@ -26,6 +26,7 @@ public sealed class BookClientDialogTests : PortalComponentTest, IAsyncDisposabl
         Services.AddSingleton(new BalanceFeed(NullLogger<BalanceFeed>.Instance));
         Services.AddSingleton(new ClientSearchService(_db));
         Services.AddMetrics().AddSingleton<PortalMetrics>();
+        Services.AddScoped<CorePortal.Features.Memberships.MembershipRenewal>();
         Services.AddScoped<BookingService>();
         Services.AddScoped<CurrentUser>();
         AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);

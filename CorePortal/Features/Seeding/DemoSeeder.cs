@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using CorePortal.Data;
 using CorePortal.Features.Clients;
 using CorePortal.Features.Credits;
+using CorePortal.Features.Memberships;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +14,7 @@ namespace CorePortal.Features.Seeding;
 /// periods with grant rows, and a use row for each visit.
 /// </summary>
 public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserManager<StaffUser> users,
-    RoleManager<IdentityRole> roles, TimeProvider clock, ILogger<DemoSeeder> log)
+    RoleManager<IdentityRole> roles, TimeProvider clock, FreezeService freezes, CancellationService cancellations, ILogger<DemoSeeder> log)
 {
     public async Task<bool> SeedIfEmptyAsync(SeedOptions options, IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
@@ -23,7 +25,8 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
         await EnsureRolesAsync();
         foreach (var u in fixtures.Staff.Users)
             await AddUserAsync(u, fixtures.Staff.DemoPassword);
-        await SeedStudioAsync(fixtures, ct);
+        var purchases = await SeedStudioAsync(fixtures, ct);
+        await FreezeAndCancelAsync(fixtures, purchases, ct);
         await AddMemberLoginsAsync(fixtures.Staff, ct);
         if (options.Clients > 0)
             await new BulkSeeder(dbFactory, clock).AddClientsAsync(options.Clients, options.RandomSeed, progress, ct);
@@ -57,8 +60,29 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
         }
     }
 
-    private async Task SeedStudioAsync(SeedFixtures f, CancellationToken ct)
+    /// <summary>The demo's freezes and cancellations, through the same services and rules as the desk's, by a manager named "Demo seed".</summary>
+    private async Task FreezeAndCancelAsync(SeedFixtures f, Dictionary<PurchaseFixture, int> purchases, CancellationToken ct)
     {
+        var manager = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "Demo seed"), new Claim(ClaimTypes.Role, Roles.Manager)], "Demo"));
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        foreach (var p in f.Clients.SelectMany(c => c.Purchases))
+        {
+            if (p.Freeze is { } z)
+                Check(await freezes.FreezeAsync(manager, purchases[p], new FreezeInput(today.AddDays(z.From), z.To is { } to ? today.AddDays(to) : null, z.Mode,
+                    z.Note, OverrideNote: "Demo data"), ct));
+            if (p.Cancel is { } reason)
+                Check(await cancellations.CancelAsync(manager, purchases[p], new CancellationRequest(CancelEffective.Now, reason), ct));
+        }
+
+        static void Check(Common.ServiceResult result)
+        {
+            if (!result.Succeeded) throw new InvalidOperationException($"The demo seed was refused: {result.Message}");
+        }
+    }
+
+    private async Task<Dictionary<PurchaseFixture, int>> SeedStudioAsync(SeedFixtures f, CancellationToken ct)
+    {
+        var made = new Dictionary<PurchaseFixture, int>(ReferenceEqualityComparer.Instance); // fixtures may be equal in value
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -98,6 +122,9 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
                 db.Purchases.Add(purchase);
                 await db.SaveChangesAsync(ct);
                 db.Ledger.AddRange(PurchaseTerms.Grants(purchase, "Demo seed", purchase.SoldAtUtc));
+                // An open-ended membership sold months ago has been renewing since: its periods up to today and the next one.
+                await MembershipRenewal.EnsurePeriodsAsync(db, purchase, today, now, ct);
+                made[p] = purchase.Id;
                 foreach (var s in p.SharedWith ?? [])
                     db.PurchaseShares.Add(new PurchaseShare
                     {
@@ -109,6 +136,7 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
                 await db.SaveChangesAsync(ct);
             }
         await tx.CommitAsync(ct);
+        return made;
     }
 
     private static void AddVisit(CoreDbContext db, Purchase purchase, Session session, Client usedBy, BookingStatus status, DateTime now)

@@ -17,7 +17,14 @@ public sealed record StaffFile(string DemoPassword, List<StaffFixture> Users, Li
 public sealed record SessionFixture(string Key, string Name, string Location, string Trainer, TimeOnly Time, int Duration, int Capacity, List<int> DayOffsets);
 public sealed record ShareFixture(string Barcode, ShareStatus Status);
 public sealed record VisitFixture(string Session, string UsedBy, BookingStatus Status);
-public sealed record PurchaseFixture(string Item, int SoldDaysAgo, List<ShareFixture>? SharedWith, List<VisitFixture>? Visits);
+/// <summary>A freeze through the freeze service: from and to as days from today (to null: until unfrozen).</summary>
+public sealed record FreezeFixture(int From, int? To, FreezeMode Mode = FreezeMode.Extend, string? Note = null);
+/// <summary>
+/// A purchase as sold (an open-ended membership renewed up to today), then frozen or cancelled through the services, as staff
+/// would: Cancel is the reason of a cancellation at once.
+/// </summary>
+public sealed record PurchaseFixture(string Item, int SoldDaysAgo, List<ShareFixture>? SharedWith, List<VisitFixture>? Visits,
+    FreezeFixture? Freeze = null, string? Cancel = null);
 public sealed record ClientFixture(string FirstName, string LastName, string Email, string Phone, string Barcode, string HomeLocation, List<PurchaseFixture> Purchases);
 
 public sealed record SeedFixtures(List<LocationFixture> Locations, List<CatalogFixture> Catalog, StaffFile Staff,
