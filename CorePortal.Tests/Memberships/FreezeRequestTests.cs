@@ -30,13 +30,13 @@ public sealed class FreezeRequestTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("not allowed", 1, 10, "StartsOn", "5-Class Pack cannot be frozen.")]
-    [InlineData("yesterday", -1, 10, "StartsOn", "A freeze can start today at the earliest.")]
-    [InlineData("too short", 1, 6, "EndsOn", "A freeze of 10-Class Pack lasts at least 7 days.")]
-    [InlineData("too long", 1, 31, "EndsOn", "A freeze of 10-Class Pack lasts at most 30 days.")]
-    [InlineData("open-ended with a maximum", 1, null, "EndsOn", "Choose the last day: a freeze of 10-Class Pack lasts at most 30 days.")]
-    [InlineData("ends before it starts", 5, 2, "EndsOn", "The last day must be on or after the first day.")]
-    [InlineData("after the package ends", 95, 105, "StartsOn", "A freeze must start by")]
+    [InlineData("not allowed", 1, 10, "startsOn", "5-Class Pack does not allow freezes.")]
+    [InlineData("yesterday", -1, 10, "startsOn", "A freeze starts today or later.")]
+    [InlineData("too short", 1, 6, "endsOn", "A freeze of 10-Class Pack lasts at least 7 days; this one lasts 6.")]
+    [InlineData("too long", 1, 31, "endsOn", "A freeze of 10-Class Pack lasts at most 30 days; this one lasts 31.")]
+    [InlineData("open-ended with a maximum", 1, null, "endsOn", "A freeze of 10-Class Pack lasts at most 30 days; one until unfrozen has no end.")]
+    [InlineData("ends before it starts", 5, 2, "endsOn", "The last frozen day must be on or after the first.")]
+    [InlineData("after the package ends", 95, 105, "startsOn", "The first frozen day must be within the purchase's validity")]
     public async Task A_request_outside_the_items_freeze_rules_is_refused_by_field_and_writes_nothing(string why, int startIn, int? lastDayIn, string field, string message)
     {
         var item = why == "not allowed" ? FreezeStudio.NoFreezePack : FamilyStudio.TenPack;

@@ -41,8 +41,11 @@ public sealed partial class FreezeRequestService(IDbContextFactory<CoreDbContext
         if (purchase is null) return Failed(ServiceResult.NotFound("There is no such purchase."));
         if (!Access.CanAskToFreeze(user, purchase.OwnerClientId)) return Failed(ServiceResult.Forbidden("Only the owner can ask to freeze this package."));
 
-        var today = Today();
-        var errors = FreezeRequestRules.Errors(purchase, input, today, DateWindow.For(clock));
+        // The freeze rules, written once (FreezeRules through FreezeService's plan): a member's request must keep the item's rules,
+        // which only a manager may break, and everything else a freeze by the desk must.
+        var (plan, _, _) = await freezes.PlanAsync(db, user, purchaseId, new FreezeInput(input.StartsOn, input.EndsOn, Mode: null, Note: null), forSave: false, ct);
+        if (!plan.Succeeded && plan.Outcome != Outcome.Invalid) return Failed(plan);
+        var errors = plan.Errors.ToDictionary(e => e.Key, e => e.Value);
         var note = CleanText.Note(input.Note, out var noteError);
         if (input.Note?.Length > MaxNoteLength) errors["Note"] = [$"Keep the note under {MaxNoteLength} characters."];
         else if (noteError is not null) errors["Note"] = [noteError];
