@@ -50,7 +50,8 @@ public sealed class FreezeBrowserTests(BrowserFixture browser)
         var sold = await StudioBuilder.InTurnAsync(["Anna", "Ben"], async name => await studio.SellAsync(item, await studio.ClientAsync(name, "Bulk")));
         var page = await browser.SignedInPageAsync(DemoUsers.Manager, "/payments/retail/bulk-freeze");
 
-        await page.GetByTestId("bulk-location").ClickAsync();
+        // The select's box, not its input: MudBlazor hides the input behind the chosen value once the page has its locations.
+        await page.Locator(".mud-input-control.mud-select", new() { Has = page.GetByTestId("bulk-location") }).ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = location }).ClickAsync();
         await page.GetByTestId("bulk-preview-button").ClickAsync();
         await Expect(page.GetByTestId("bulk-counts")).ToContainTextAsync("2 purchases · 2 periods changed · 0 credits forfeited · 0 bookings affected");
