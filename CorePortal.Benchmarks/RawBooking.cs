@@ -18,8 +18,8 @@ public static class RawBooking
         """;
     private const string Place = """UPDATE "Sessions" SET "BookedCount" = "BookedCount" + 1 WHERE "Id" = @session AND "BookedCount" < "Capacity" """;
     private const string InsertBooking = """
-        INSERT INTO "Bookings" ("SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey")
-        VALUES (@session, @client, @purchase, @period, 0, @now, @client, NULL) RETURNING "Id"
+        INSERT INTO "Bookings" ("SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey", "UsesCredit")
+        VALUES (@session, @client, @purchase, @period, 0, @now, @client, NULL, TRUE) RETURNING "Id"
         """;
     private const string InsertLedger = """
         INSERT INTO "Ledger" ("PurchaseId", "PeriodId", "Kind", "Amount", "MaxAfter", "UsedAfter", "BookingId", "Actor", "AtUtc", "Note")

@@ -45,6 +45,8 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
     public DbSet<Freeze> Freezes => Set<Freeze>();
     public DbSet<BulkFreeze> BulkFreezes => Set<BulkFreeze>();
     public DbSet<FreezeRequest> FreezeRequests => Set<FreezeRequest>();
+    public DbSet<StudioSettings> StudioSettings => Set<StudioSettings>();
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -148,6 +150,10 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
             e.HasIndex(b => b.RequestKey).IsUnique();
             e.HasIndex(b => new { b.PurchaseId, b.Id });
             e.HasIndex(b => b.ClientId);
+            // Share caps: what one client used from one purchase, counted inside the guarded debit.
+            e.HasIndex(b => new { b.PurchaseId, b.ClientId, b.UsesCredit });
+            // Grace allowance: a client's late cancellations in a rolling window. Penalties to review: by session day.
+            e.HasIndex(b => new { b.ClientId, b.CancelledLate, b.CancelledAtUtc });
             // Reports: visits booked over a time range, counted from the index alone.
             e.HasIndex(b => new { b.BookedAtUtc, b.Status });
             e.HasOne(b => b.Client).WithMany().OnDelete(DeleteBehavior.Restrict);
@@ -187,6 +193,24 @@ public class CoreDbContext : IdentityDbContext<StaffUser>
             e.HasIndex(r => r.PurchaseId);
             e.HasOne(r => r.Purchase).WithMany().OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Client>().WithMany().HasForeignKey(r => r.ClientId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        // Booking policies: the studio's default policy is one row, made here so every database has it.
+        builder.Entity<StudioSettings>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasData(new StudioSettings { Id = Data.StudioSettings.SingletonId, Version = new Guid("5f1c0b8e-6f1e-4a52-9a55-3f3c2d9a1b01") });
+        });
+        // Waitlists: a session's list in order; one waiting entry per client and session.
+        builder.Entity<WaitlistEntry>(e =>
+        {
+            e.HasIndex(w => new { w.SessionId, w.Status, w.JoinedAtUtc });
+            e.HasIndex(w => new { w.SessionId, w.ActiveClientId }).IsUnique();
+            e.HasIndex(w => new { w.ClientId, w.Status });
+            e.HasOne(w => w.Session).WithMany().OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(w => w.Client).WithMany().OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(w => w.Purchase).WithMany().OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Booking>().WithMany().HasForeignKey(w => w.BookingId).OnDelete(DeleteBehavior.Restrict);
         });
 
         // Sharing: the outbox is read by status and due time; feeds and history by their owner.

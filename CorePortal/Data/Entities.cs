@@ -7,6 +7,13 @@ public sealed class Location
 {
     public int Id { get; set; }
     [MaxLength(120)] public required string Name { get; set; }
+    /// <summary>
+    /// The location's IANA time zone ("Europe/London"); empty means the server's. Its sessions are stored and shown in this
+    /// zone's local time, and every window before a start (late cancellation, waitlist cutoff) is measured in it.
+    /// </summary>
+    [MaxLength(64)] public string TimeZoneId { get; set; } = "";
+    /// <summary>Hours before a session's start after which nobody is promoted from its waitlist (the list closes).</summary>
+    public int WaitlistCutoffHours { get; set; } = 2;
 }
 
 public sealed class Client
@@ -92,6 +99,17 @@ public sealed class CatalogItem
     public int? RolloverCap { get; set; }
     /// <summary>How many periods rolled credits live for before they expire (1: only the next period).</summary>
     public int RolloverExpiresAfterPeriods { get; set; } = 1;
+
+    // Booking policy: false means the studio's default (StudioSettings); true means the fields below. Read when a booking is
+    // cancelled or marked no-show, like the freeze rules.
+    public bool HasOwnBookingPolicy { get; set; }
+    /// <summary>A cancellation less than this many hours before the start is late (0: never late).</summary>
+    public int LateCancelHours { get; set; }
+    public PolicyCost LateCancelCost { get; set; } = PolicyCost.KeepCredit;
+    public PolicyCost NoShowCost { get; set; } = PolicyCost.KeepCredit;
+    /// <summary>Late cancellations that cost nothing in any <see cref="GraceWindowDays"/> days, per client who booked.</summary>
+    public int GraceCount { get; set; }
+    public int GraceWindowDays { get; set; } = 30;
     [ConcurrencyCheck] public Guid Version { get; set; } = Guid.NewGuid();
 }
 
@@ -185,6 +203,10 @@ public enum LedgerKind
 {
     Grant = 0, Add = 1, Deduct = 2, BookingUse = 3, CancellationRefund = 4, Validity = 5,
     Renewed = 6, Forfeited = 7, Expired = 8, RolledOver = 9, RolledIn = 10, Frozen = 11, Unfrozen = 12,
+    /// <summary>A booking policy kept the credit (a late cancellation or a no-show): amount 0, the note names the rule and who booked.</summary>
+    Penalty = 13,
+    /// <summary>Staff waived a penalty: the kept credit is returned (Used -1), with the note saying why.</summary>
+    Waived = 14,
 }
 
 /// <summary>The ledger's kinds by what they do to a period: the one list the audit, the history and the reports read.</summary>
@@ -196,7 +218,7 @@ public static class LedgerKinds
     public static readonly LedgerKind[] MoveMax = [LedgerKind.Add, LedgerKind.Deduct, LedgerKind.Forfeited, LedgerKind.Expired,
         LedgerKind.RolledOver, LedgerKind.Frozen, LedgerKind.Unfrozen];
     /// <summary>Used moves by Amount, Max stays.</summary>
-    public static readonly LedgerKind[] MoveUsed = [LedgerKind.BookingUse, LedgerKind.CancellationRefund];
+    public static readonly LedgerKind[] MoveUsed = [LedgerKind.BookingUse, LedgerKind.CancellationRefund, LedgerKind.Penalty, LedgerKind.Waived];
 
     public static bool ChangesMax(LedgerKind kind) => Opens.Contains(kind) || MoveMax.Contains(kind);
 
@@ -238,6 +260,8 @@ public sealed class Session
     public int Capacity { get; set; }
     /// <summary>Cached count of live bookings, raised only by a conditional update below Capacity.</summary>
     public int BookedCount { get; set; }
+    /// <summary>How many clients may wait for a place once the session is full; 0: no waitlist.</summary>
+    public int WaitlistSize { get; set; }
 }
 
 public enum BookingStatus { Booked = 0, Attended = 1, NoShow = 2, Cancelled = 3 }
@@ -258,6 +282,16 @@ public sealed class Booking
     /// <summary>Set for live bookings so one client holds one place per session.</summary>
     public int? ActiveClientId { get; set; }
     [MaxLength(100)] public string? RequestKey { get; set; }
+
+    /// <summary>True while the booking holds a credit of its period: from the booking until a refund or a waiver returns it.</summary>
+    public bool UsesCredit { get; set; } = true;
+    public DateTime? CancelledAtUtc { get; set; }
+    /// <summary>Cancelled inside the late-cancel window (counted by the grace allowance, whether it cost the credit or not).</summary>
+    public bool CancelledLate { get; set; }
+    /// <summary>The policy that kept the credit, if one did; WaivedAtUtc is set once staff return it.</summary>
+    public BookingPenalty Penalty { get; set; }
+    public DateTime? WaivedAtUtc { get; set; }
+    [MaxLength(200)] public string? WaivedBy { get; set; }
 }
 
 public enum ShareStatus { Pending = 0, Accepted = 1, Declined = 2, Removed = 3 }
@@ -276,6 +310,16 @@ public sealed class PurchaseShare
     public DateTime? RemovedAtUtc { get; set; }
     [MaxLength(100)] public string? TokenHash { get; set; }
     public DateTime? TokenExpiresAtUtc { get; set; }
+
+    // The owner's control of what this client uses (the pool rule enforces caps and pauses in the debit itself).
+    /// <summary>The most credits this client may use in one period of the purchase (the period covering the session's day).</summary>
+    public int? CapPerPeriod { get; set; }
+    /// <summary>The most credits this client may use over the whole purchase.</summary>
+    public int? CapTotal { get; set; }
+    /// <summary>A paused client keeps the share (and sees the balance) but cannot book from it.</summary>
+    public bool Paused { get; set; }
+    /// <summary>Tell the owner (feed and email) each time this client books from the purchase.</summary>
+    public bool NotifyOwnerOnBooking { get; set; }
 }
 
 public sealed class StaffUser : IdentityUser

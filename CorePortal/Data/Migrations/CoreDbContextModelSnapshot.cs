@@ -56,7 +56,16 @@ namespace CorePortal.Data.Migrations
                     b.Property<DateTime>("BookedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("CancelledAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("CancelledLate")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Penalty")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PeriodId")
@@ -75,6 +84,16 @@ namespace CorePortal.Data.Migrations
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("UsesCredit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("WaivedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WaivedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClientId");
@@ -90,6 +109,10 @@ namespace CorePortal.Data.Migrations
 
                     b.HasIndex("SessionId", "ActiveClientId")
                         .IsUnique();
+
+                    b.HasIndex("ClientId", "CancelledLate", "CancelledAtUtc");
+
+                    b.HasIndex("PurchaseId", "ClientId", "UsesCredit");
 
                     b.ToTable("Bookings");
                 });
@@ -165,10 +188,25 @@ namespace CorePortal.Data.Migrations
                     b.Property<int?>("FreezeMinDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("GraceCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GraceWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("HasOwnBookingPolicy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LateCancelCost")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LateCancelHours")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("LocationId")
@@ -178,6 +216,9 @@ namespace CorePortal.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(120)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("NoShowCost")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PeriodCount")
                         .HasColumnType("INTEGER");
@@ -584,6 +625,14 @@ namespace CorePortal.Data.Migrations
                         .HasMaxLength(120)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WaitlistCutoffHours")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("Locations");
@@ -820,11 +869,23 @@ namespace CorePortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CapPerPeriod")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CapTotal")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ClientId")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("InvitedAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("NotifyOwnerOnBooking")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PurchaseId")
                         .HasColumnType("INTEGER");
@@ -887,6 +948,9 @@ namespace CorePortal.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(120)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("WaitlistSize")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -1057,6 +1121,102 @@ namespace CorePortal.Data.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("CorePortal.Data.StudioSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GraceCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GraceWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LateCancelCost")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LateCancelHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NoShowCost")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("StudioSettings");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            GraceCount = 0,
+                            GraceWindowDays = 30,
+                            LateCancelCost = 1,
+                            LateCancelHours = 0,
+                            NoShowCost = 1,
+                            Version = new Guid("5f1c0b8e-6f1e-4a52-9a55-3f3c2d9a1b01")
+                        });
+                });
+
+            modelBuilder.Entity("CorePortal.Data.WaitlistEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ActiveClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("BookingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("JoinedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PurchaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SessionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BookingId");
+
+                    b.HasIndex("PurchaseId");
+
+                    b.HasIndex("ClientId", "Status");
+
+                    b.HasIndex("SessionId", "ActiveClientId")
+                        .IsUnique();
+
+                    b.HasIndex("SessionId", "Status", "JoinedAtUtc");
+
+                    b.ToTable("WaitlistEntries");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -1406,6 +1566,38 @@ namespace CorePortal.Data.Migrations
                         .HasForeignKey("RequestedByClientId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CorePortal.Data.WaitlistEntry", b =>
+                {
+                    b.HasOne("CorePortal.Data.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("CorePortal.Data.Client", "Client")
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.Purchase", "Purchase")
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.Session", "Session")
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Client");
+
+                    b.Navigation("Purchase");
+
+                    b.Navigation("Session");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

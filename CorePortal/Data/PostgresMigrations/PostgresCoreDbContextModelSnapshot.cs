@@ -63,7 +63,16 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<DateTime>("BookedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("CancelledAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("CancelledLate")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Penalty")
                         .HasColumnType("integer");
 
                     b.Property<int>("PeriodId")
@@ -82,6 +91,16 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("UsesCredit")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("WaivedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WaivedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClientId");
@@ -97,6 +116,10 @@ namespace CorePortal.Data.PostgresMigrations
 
                     b.HasIndex("SessionId", "ActiveClientId")
                         .IsUnique();
+
+                    b.HasIndex("ClientId", "CancelledLate", "CancelledAtUtc");
+
+                    b.HasIndex("PurchaseId", "ClientId", "UsesCredit");
 
                     b.ToTable("Bookings");
                 });
@@ -176,10 +199,25 @@ namespace CorePortal.Data.PostgresMigrations
                     b.Property<int?>("FreezeMinDays")
                         .HasColumnType("integer");
 
+                    b.Property<int>("GraceCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GraceWindowDays")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("HasOwnBookingPolicy")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 
                     b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LateCancelCost")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LateCancelHours")
                         .HasColumnType("integer");
 
                     b.Property<int>("LocationId")
@@ -189,6 +227,9 @@ namespace CorePortal.Data.PostgresMigrations
                         .IsRequired()
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)");
+
+                    b.Property<int>("NoShowCost")
+                        .HasColumnType("integer");
 
                     b.Property<int>("PeriodCount")
                         .HasColumnType("integer");
@@ -613,6 +654,14 @@ namespace CorePortal.Data.PostgresMigrations
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)");
 
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("WaitlistCutoffHours")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.ToTable("Locations");
@@ -859,11 +908,23 @@ namespace CorePortal.Data.PostgresMigrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int?>("CapPerPeriod")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CapTotal")
+                        .HasColumnType("integer");
+
                     b.Property<int>("ClientId")
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("InvitedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("NotifyOwnerOnBooking")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("PurchaseId")
                         .HasColumnType("integer");
@@ -928,6 +989,9 @@ namespace CorePortal.Data.PostgresMigrations
                         .IsRequired()
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)");
+
+                    b.Property<int>("WaitlistSize")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -1102,6 +1166,104 @@ namespace CorePortal.Data.PostgresMigrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("CorePortal.Data.StudioSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GraceCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GraceWindowDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LateCancelCost")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LateCancelHours")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("NoShowCost")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("StudioSettings");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            GraceCount = 0,
+                            GraceWindowDays = 30,
+                            LateCancelCost = 1,
+                            LateCancelHours = 0,
+                            NoShowCost = 1,
+                            Version = new Guid("5f1c0b8e-6f1e-4a52-9a55-3f3c2d9a1b01")
+                        });
+                });
+
+            modelBuilder.Entity("CorePortal.Data.WaitlistEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ActiveClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("BookingId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("JoinedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PurchaseId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime?>("ResolvedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SessionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BookingId");
+
+                    b.HasIndex("PurchaseId");
+
+                    b.HasIndex("ClientId", "Status");
+
+                    b.HasIndex("SessionId", "ActiveClientId")
+                        .IsUnique();
+
+                    b.HasIndex("SessionId", "Status", "JoinedAtUtc");
+
+                    b.ToTable("WaitlistEntries");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -1455,6 +1617,38 @@ namespace CorePortal.Data.PostgresMigrations
                         .HasForeignKey("RequestedByClientId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CorePortal.Data.WaitlistEntry", b =>
+                {
+                    b.HasOne("CorePortal.Data.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("CorePortal.Data.Client", "Client")
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.Purchase", "Purchase")
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CorePortal.Data.Session", "Session")
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Client");
+
+                    b.Navigation("Purchase");
+
+                    b.Navigation("Session");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

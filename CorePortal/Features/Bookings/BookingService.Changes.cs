@@ -22,7 +22,7 @@ public sealed partial class BookingService
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var booking = await db.Bookings.AsNoTracking().Where(b => b.Id == bookingId)
-            .Select(b => new { b.ClientId, b.PurchaseId, b.PeriodId, b.SessionId, b.Status, b.Session!.Name, b.Session.StartsAt,
+            .Select(b => new { b.ClientId, b.PurchaseId, b.PeriodId, b.SessionId, b.Status, b.Session!.Name, b.Session.StartsAt, b.Session.Location!.TimeZoneId,
                 Client = b.Client!.FirstName + " " + b.Client.LastName })
             .FirstOrDefaultAsync(ct);
         if (booking is null) return ServiceResult.NotFound("That booking no longer exists.");
@@ -33,7 +33,7 @@ public sealed partial class BookingService
         var sessionLabel = SessionLabel.Of(booking.Name, booking.StartsAt);
         if (booking.Status != BookingStatus.Booked)
             return ServiceResult.Conflict($"{booking.Client}'s booking for {sessionLabel} is {SessionLabel.StatusText(booking.Status).ToLowerInvariant()} and cannot be cancelled.");
-        if (HasStarted(booking.StartsAt, StudioNow()))
+        if (HasStarted(booking.StartsAt, booking.TimeZoneId, clock))
         {
             if (!Access.CanCancelAfterStart(user))
                 return ServiceResult.Conflict($"{sessionLabel} has started: the booking can no longer be cancelled. Ask the studio if something went wrong.");
@@ -43,8 +43,10 @@ public sealed partial class BookingService
 
         // Read before the write lock: the updates below each re-check what they change and refuse if it moved meanwhile.
         await using var tx = await db.BeginWriteAsync(ct);
+        var nowUtc = clock.GetUtcNow().UtcDateTime;
         var cancelled = await db.Bookings.Where(b => b.Id == bookingId && b.Status == BookingStatus.Booked)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Cancelled).SetProperty(b => b.ActiveClientId, (int?)null), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Cancelled).SetProperty(b => b.ActiveClientId, (int?)null)
+                .SetProperty(b => b.UsesCredit, false).SetProperty(b => b.CancelledAtUtc, nowUtc), ct);
         var version = Guid.NewGuid();
         var refunded = await db.CreditPeriods.Where(p => p.Id == booking.PeriodId && p.UsedCredits > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, p => p.UsedCredits - 1).SetProperty(p => p.Version, version), ct);
@@ -57,7 +59,7 @@ public sealed partial class BookingService
         db.Ledger.Add(new CreditLedgerEntry
         {
             PurchaseId = booking.PurchaseId, PeriodId = booking.PeriodId, Kind = LedgerKind.CancellationRefund, Amount = -1, BookingId = bookingId,
-            MaxAfter = balance.MaxCredits, UsedAfter = balance.UsedCredits, Actor = user.ActorName(), AtUtc = clock.GetUtcNow().UtcDateTime,
+            MaxAfter = balance.MaxCredits, UsedAfter = balance.UsedCredits, Actor = user.ActorName(), AtUtc = nowUtc,
             Note = $"{sessionLabel} cancelled for {booking.Client}" + (cleanNote.Length > 0 ? $". {cleanNote}" : ""),
         });
         await db.SaveChangesAsync(ct);

@@ -62,7 +62,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         // is checked again where it counts: the debit and the place are conditional, the unique indexes refuse a
         // second live booking or a reused request key.
         var facts = await ReadFactsAsync(db, sessionId, clientId, purchaseId, ct);
-        if (Refusal(facts, clientId, StudioNow()) is { } refusal) // the same request may have committed since the first look: that is a replay
+        if (Refusal(facts, clientId, clock) is { } refusal) // the same request may have committed since the first look: that is a replay
             return requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } late ? late : refusal;
 
         try
@@ -85,9 +85,9 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     /// </summary>
     private async Task RenewThroughSessionAsync(CoreDbContext db, int sessionId, int purchaseId, CancellationToken ct)
     {
-        var startsAt = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (DateTime?)s.StartsAt).FirstOrDefaultAsync(ct);
-        if (startsAt is null || HasStarted(startsAt.Value, StudioNow())) return;
-        var day = DateOnly.FromDateTime(startsAt.Value);
+        var session = await db.Sessions.Where(s => s.Id == sessionId).Select(s => new { s.StartsAt, s.Location!.TimeZoneId }).FirstOrDefaultAsync(ct);
+        if (session is null || HasStarted(session.StartsAt, session.TimeZoneId, clock)) return;
+        var day = DateOnly.FromDateTime(session.StartsAt);
         if (await db.Purchases.AnyAsync(p => p.Id == purchaseId && p.Kind == CatalogKind.Membership && p.Renewal == RenewalKind.OpenEnded
                 && p.Status == PurchaseStatus.Active && p.CancelledAtUtc == null && p.EndsOn < day, ct))
             await renewal.EnsurePeriodsThroughAsync(purchaseId, day, ct);
@@ -108,13 +108,13 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         var balance = (await db.Database.SqlQuery<PeriodBalance>(PoolRule.Sql(DebitSql, clientId, facts.Day, periodId, Guid.NewGuid()))
             .ToListAsync(ct)).SingleOrDefault();
         if (balance is null) // something changed since the checks: say what, as it stands under the lock
-            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId, StudioNow())
+            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId, clock)
                 ?? Fail(ServiceResult.Conflict($"No credits left on {facts.PurchaseName}."));
         // PostgreSQL: a freeze or cancellation that committed while the debit waited for the period's row lock is seen only
         // by a new statement (see PoolRule.StillOpenSql); the transaction is not committed, so refusing here undoes the debit.
         if (db.Engine == DatabaseEngine.Postgres
             && (await db.Database.SqlQuery<int>(FormattableStringFactory.Create(PoolRule.StillOpenSql, facts.PurchaseId, facts.Day)).ToListAsync(ct)).Single() == 0)
-            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId, StudioNow())
+            return Refusal(await ReadFactsAsync(db, facts.SessionId, clientId, facts.PurchaseId, ct), clientId, clock)
                 ?? Fail(ServiceResult.Conflict($"{facts.PurchaseName} changed while booking; nothing was changed."));
         var placed = await db.Database.ExecuteSqlAsync(
             $"""UPDATE "Sessions" SET "BookedCount" = "BookedCount" + 1 WHERE "Id" = {facts.SessionId} AND "BookedCount" < "Capacity" """, ct);
@@ -122,8 +122,8 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
 
         var now = clock.GetUtcNow().UtcDateTime; // Kind Utc: PostgreSQL's timestamptz takes no other
         var bookingId = (await db.Database.SqlQuery<int>($"""
-            INSERT INTO "Bookings" ("SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey")
-            VALUES ({facts.SessionId}, {clientId}, {facts.PurchaseId}, {periodId}, {(int)BookingStatus.Booked}, {now}, {clientId}, {requestKey})
+            INSERT INTO "Bookings" ("SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey", "UsesCredit")
+            VALUES ({facts.SessionId}, {clientId}, {facts.PurchaseId}, {periodId}, {(int)BookingStatus.Booked}, {now}, {clientId}, {requestKey}, {true})
             RETURNING "Id" AS "Value"
             """).ToListAsync(ct)).Single();
         await db.Database.ExecuteSqlAsync($"""
@@ -151,7 +151,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     internal sealed record PeriodBalance(int Used, int? Max);
 
     /// <summary>What a booking is decided on, in one read: null when the session does not exist.</summary>
-    private sealed record BookingFacts(int SessionId, string SessionName, DateTime StartsAt, string? Client, int PurchaseId, string? PurchaseName,
+    private sealed record BookingFacts(int SessionId, string SessionName, DateTime StartsAt, string TimeZoneId, string? Client, int PurchaseId, string? PurchaseName,
         int OwnerClientId, PurchaseStatus Status, int LocationId, bool AlreadyBooked, int? PeriodId, bool Held, bool Frozen)
     {
         /// <summary>The clients who accepted a share of the purchase: they may book from it and hear of its balance.</summary>
@@ -167,7 +167,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
             from s in db.Sessions.Where(s => s.Id == sessionId)
             from c in db.Clients.Where(c => c.Id == clientId).DefaultIfEmpty()
             from p in db.Purchases.Where(p => p.Id == purchaseId).DefaultIfEmpty()
-            select new BookingFacts(s.Id, s.Name, s.StartsAt, c == null ? null : c.FirstName + " " + c.LastName,
+            select new BookingFacts(s.Id, s.Name, s.StartsAt, s.Location!.TimeZoneId, c == null ? null : c.FirstName + " " + c.LastName,
                 purchaseId, p == null ? null : p.Name, p == null ? 0 : p.OwnerClientId, p == null ? PurchaseStatus.Active : p.Status, p == null ? 0 : p.LocationId,
                 db.Bookings.Any(b => b.SessionId == sessionId && b.ActiveClientId == clientId),
                 // The period to spend from: one with a credit left first, a bucket of rolled credits before a regular period.
@@ -189,10 +189,10 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     /// Why this booking cannot be made, in the order staff should hear it; null when it can. The one booking rule for the
     /// portal, the staff API and the members' app alike: a session that has started (by the studio's clock) takes no bookings.
     /// </summary>
-    private static ServiceResult<BookingReceipt>? Refusal(BookingFacts? facts, int clientId, DateTime studioNow)
+    private static ServiceResult<BookingReceipt>? Refusal(BookingFacts? facts, int clientId, TimeProvider clock)
     {
         if (facts is null) return Fail(ServiceResult.NotFound("That session no longer exists."));
-        if (HasStarted(facts.StartsAt, studioNow)) return Fail(ServiceResult.Conflict($"{facts.SessionLabel} has started: it can no longer be booked."));
+        if (HasStarted(facts.StartsAt, facts.TimeZoneId, clock)) return Fail(ServiceResult.Conflict($"{facts.SessionLabel} has started: it can no longer be booked."));
         if (facts.Client is null) return Fail(ServiceResult.NotFound("That client no longer exists."));
         if (facts.PurchaseName is null) return Fail(ServiceResult.NotFound("That package or membership no longer exists."));
         if (!facts.Held)
@@ -216,9 +216,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
 
     private static ServiceResult<BookingReceipt> Fail(ServiceResult failure) => ServiceResult.Failure<BookingReceipt>(failure);
 
-    // Sessions start at studio-local times, so "now" is the studio clock's local time.
-    private DateTime StudioNow() => clock.GetLocalNow().DateTime;
-
-    /// <summary>Whether a session starting at <paramref name="startsAt"/> (studio-local) has started at <paramref name="studioNow"/>.</summary>
-    public static bool HasStarted(DateTime startsAt, DateTime studioNow) => startsAt <= studioNow;
+    /// <summary>Whether a session starting at <paramref name="startsAt"/> (wall-clock time in its location's zone) has started.</summary>
+    public static bool HasStarted(DateTime startsAt, string? timeZoneId, TimeProvider clock) =>
+        LocationTime.Until(startsAt, LocationTime.Zone(timeZoneId, clock), clock) <= TimeSpan.Zero;
 }

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
 
-public sealed record SessionRow(int Id, string Name, string Trainer, DateTime StartsAt, int DurationMinutes, int Capacity, int BookedCount)
+public sealed record SessionRow(int Id, string Name, string Trainer, DateTime StartsAt, int DurationMinutes, int Capacity, int BookedCount, string TimeZoneId = "")
 {
     public string Label => SessionLabel.Of(Name, StartsAt);
 }
@@ -55,7 +55,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
         return await db.Sessions.AsNoTracking()
             .Where(s => s.LocationId == locationId && s.StartsAt >= from && s.StartsAt < to)
             .OrderBy(s => s.StartsAt).ThenBy(s => s.Name)
-            .Select(s => new SessionRow(s.Id, s.Name, s.Trainer, s.StartsAt, s.DurationMinutes, s.Capacity, s.BookedCount))
+            .Select(s => new SessionRow(s.Id, s.Name, s.Trainer, s.StartsAt, s.DurationMinutes, s.Capacity, s.BookedCount, s.Location!.TimeZoneId))
             .ToListAsync(ct);
     }
 

@@ -120,7 +120,8 @@ public static class AffectedBookings
             if (d.Choice == BookingChoice.Cancel)
             {
                 var cancelled = await db.Bookings.Where(b => b.Id == a.BookingId && b.Status == BookingStatus.Booked)
-                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Cancelled).SetProperty(b => b.ActiveClientId, (int?)null), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Cancelled).SetProperty(b => b.ActiveClientId, (int?)null)
+                        .SetProperty(b => b.UsesCredit, false).SetProperty(b => b.CancelledAtUtc, nowUtc), ct);
                 var freed = await db.Sessions.Where(s => s.Id == a.SessionId && s.BookedCount > 0)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.BookedCount, x => x.BookedCount - 1), ct);
                 if (cancelled == 0 || freed == 0) return Changed<List<int>>();

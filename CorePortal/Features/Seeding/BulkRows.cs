@@ -19,7 +19,7 @@ internal abstract class BulkRows : IAsyncDisposable
         ("Clients", ["Id", "FirstName", "LastName", "Email", "Phone", "Barcode", "HomeLocationId", "FirstNameKey", "LastNameKey", "EmailKey", "PhoneDigits", "PhoneDigitsReversed"]),
         ("Purchases", ["Id", "OwnerClientId", "CatalogItemId", "LocationId", "Kind", "Name", "PriceCents", "CreditsPerPeriod", "PeriodUnit", "AllowSharing", "SharingLimit", "SharingTermsNote", "SoldAtUtc", "StartsOn", "EndsOn", "Status", "Renewal", "PeriodCount", "Rollover", "RolloverCap", "RolloverExpiresAfterPeriods"]),
         ("CreditPeriods", ["Id", "PurchaseId", "Sequence", "StartsOn", "EndsOn", "MaxCredits", "UsedCredits", "Version"]),
-        ("Bookings", ["Id", "SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey"]),
+        ("Bookings", ["Id", "SessionId", "ClientId", "PurchaseId", "PeriodId", "Status", "BookedAtUtc", "ActiveClientId", "RequestKey", "UsesCredit"]),
         ("Ledger", ["Id", "PurchaseId", "PeriodId", "Kind", "Amount", "MaxAfter", "UsedAfter", "StartsOnAfter", "EndsOnAfter", "BookingId", "Actor", "AtUtc", "Note"]),
     ];
 

@@ -134,7 +134,7 @@ public sealed class BulkSeeder(IDbContextFactory<CoreDbContext> dbFactory, TimeP
                     var bookingId = ids.Next("Bookings");
                     var status = day > today ? BookingStatus.Booked : rng.NextDouble() < 0.9 ? BookingStatus.Attended : BookingStatus.NoShow;
                     var bookedAt = day.ToDateTime(new TimeOnly(8, 0)).AddDays(-1).ToUniversalTime();
-                    bookings.Add([bookingId, slot.Id, clientId, purchase.Id, period.Id, (int)status, bookedAt, clientId, null]);
+                    bookings.Add([bookingId, slot.Id, clientId, purchase.Id, period.Id, (int)status, bookedAt, clientId, null, true]);
                     ledger.Add([ids.Next("Ledger"), purchase.Id, period.Id, (int)LedgerKind.BookingUse, 1, period.MaxCredits, period.UsedCredits,
                         null, null, bookingId, Actor, bookedAt < nowUtc ? bookedAt : nowUtc, null]);
                 }
