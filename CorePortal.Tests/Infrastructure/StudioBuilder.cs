@@ -69,7 +69,8 @@ public sealed class StudioBuilder : IDisposable
     public CreditAdjustmentService Adjustments => Get<CreditAdjustmentService>();
     public CorePortal.Features.Memberships.CancellationService Cancellations => Get<CorePortal.Features.Memberships.CancellationService>();
     public CatalogService Catalog => Get<CatalogService>();
-    public CorePortal.Features.Locations.LocationService Locations => Get<CorePortal.Features.Locations.LocationService>();
+    public LocationService Locations => Get<LocationService>();
+    public CorePortal.Features.Members.MemberQueries MemberQueries => Get<CorePortal.Features.Members.MemberQueries>();
     public ClientEditService ClientEdit => Get<ClientEditService>();
     public CreditHistoryService History => Get<CreditHistoryService>();
     public CorePortal.Features.Memberships.FreezeService Freezes => Get<CorePortal.Features.Memberships.FreezeService>();

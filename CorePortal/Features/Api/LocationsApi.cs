@@ -6,21 +6,19 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CorePortal.Features.Api;
 
-/// <summary>Locations for managers: each one's IANA time zone ("" = the server's) and waitlist cutoff in hours.</summary>
+/// <summary>
+/// Editing a location (managers): its IANA time zone ("" = the server's) and waitlist cutoff in hours. The list is
+/// <c>GET /api/locations</c> (BookingsApi), which the whole studio team reads with the same fields.
+/// </summary>
 public static class LocationsApi
 {
     public static void MapLocationsApi(this RouteGroupBuilder api)
     {
-        var locations = api.MapGroup("/locations").WithTags("Locations").RequireAuthorization(Policies.Manager);
-        locations.MapGet("/", ListAsync);
+        var locations = api.MapGroup("/locations").WithTags("Schedule").RequireAuthorization(Policies.Manager);
         locations.MapPut("/{locationId:int}", UpdateAsync);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<LocationView>>, ServiceProblem>> ListAsync(ClaimsPrincipal user, LocationService locations,
-        CancellationToken ct) =>
-        (await locations.ListAsync(user, ct)).ToHttp();
-
-    private static async Task<Results<Ok<LocationView>, ServiceProblem>> UpdateAsync(int locationId, LocationInput body, ClaimsPrincipal user,
+    private static async Task<Results<Ok<LocationOption>, ServiceProblem>> UpdateAsync(int locationId, LocationInput body, ClaimsPrincipal user,
         LocationService locations, CancellationToken ct) =>
         (await locations.SaveAsync(user, locationId, body, ct)).ToHttp();
 }

@@ -6,9 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Locations;
 
-/// <summary>A location as the Locations page and <c>GET /api/locations</c> show it; an empty TimeZoneId is the server's zone.</summary>
-public sealed record LocationView(int Id, string Name, string TimeZoneId, int WaitlistCutoffHours);
-
 /// <summary>The edit form and <c>PUT /api/locations/{id}</c> body; a missing name keeps the current one.</summary>
 public sealed class LocationInput
 {
@@ -25,19 +22,19 @@ public sealed class LocationService(IDbContextFactory<CoreDbContext> dbFactory, 
 {
     public const int MaxCutoffHours = 48;
 
-    /// <summary>Every location by name.</summary>
-    public async Task<ServiceResult<IReadOnlyList<LocationView>>> ListAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    /// <summary>Every location by name, for the Locations page (the studio team reads the same through ScheduleService.LocationsAsync).</summary>
+    public async Task<ServiceResult<IReadOnlyList<LocationOption>>> ListAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
-        if (!Access.CanManageLocations(user)) return ServiceResult.Failure<IReadOnlyList<LocationView>>(ServiceResult.Forbidden());
+        if (!Access.CanManageLocations(user)) return ServiceResult.Failure<IReadOnlyList<LocationOption>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return ServiceResult.Success<IReadOnlyList<LocationView>>(await db.Locations.AsNoTracking().OrderBy(l => l.Name)
-            .Select(l => new LocationView(l.Id, l.Name, l.TimeZoneId, l.WaitlistCutoffHours)).ToListAsync(ct));
+        return ServiceResult.Success<IReadOnlyList<LocationOption>>(await db.Locations.AsNoTracking().OrderBy(l => l.Name)
+            .Select(l => new LocationOption(l.Id, l.Name, l.TimeZoneId, l.WaitlistCutoffHours)).ToListAsync(ct));
     }
 
     /// <summary>Saves a location's name, zone and cutoff; an unknown zone or a cutoff outside 0..48 is a field error and writes nothing.</summary>
-    public async Task<ServiceResult<LocationView>> SaveAsync(ClaimsPrincipal user, int locationId, LocationInput input, CancellationToken ct = default)
+    public async Task<ServiceResult<LocationOption>> SaveAsync(ClaimsPrincipal user, int locationId, LocationInput input, CancellationToken ct = default)
     {
-        if (!Access.CanManageLocations(user)) return ServiceResult.Failure<LocationView>(ServiceResult.Forbidden("Your role does not allow editing locations."));
+        if (!Access.CanManageLocations(user)) return ServiceResult.Failure<LocationOption>(ServiceResult.Forbidden("Your role does not allow editing locations."));
         var errors = new Dictionary<string, string[]>();
         string? name = null;
         if (input.Name is not null)
@@ -51,19 +48,19 @@ public sealed class LocationService(IDbContextFactory<CoreDbContext> dbFactory, 
             errors[nameof(input.TimeZoneId)] = [$"\"{Cut(zone)}\" is not a time zone this server knows: choose one from the list (for example Europe/London)."];
         if (input.WaitlistCutoffHours is < 0 or > MaxCutoffHours)
             errors[nameof(input.WaitlistCutoffHours)] = [$"The waitlist cutoff is 0 to {MaxCutoffHours} hours."];
-        if (errors.Count > 0) return ServiceResult.Failure<LocationView>(ServiceResult.Invalid(errors));
+        if (errors.Count > 0) return ServiceResult.Failure<LocationOption>(ServiceResult.Invalid(errors));
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var location = await db.Locations.SingleOrDefaultAsync(l => l.Id == locationId, ct);
-        if (location is null) return ServiceResult.Failure<LocationView>(ServiceResult.NotFound("That location no longer exists."));
+        if (location is null) return ServiceResult.Failure<LocationOption>(ServiceResult.NotFound("That location no longer exists."));
         location.Name = name ?? location.Name;
         // The zone is stored as the machine names it (an id given in other letter case finds the same zone).
         location.TimeZoneId = zone.Length == 0 ? "" : LocationTime.Zone(zone, clock).Id;
         location.WaitlistCutoffHours = input.WaitlistCutoffHours;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return ServiceResult.Success(new LocationView(location.Id, location.Name, location.TimeZoneId, location.WaitlistCutoffHours), $"{location.Name} is saved.");
+        return ServiceResult.Success(new LocationOption(location.Id, location.Name, location.TimeZoneId, location.WaitlistCutoffHours), $"{location.Name} is saved.");
     }
 
     /// <summary>The zones a location may take: this machine's IANA ids, sorted.</summary>
