@@ -106,6 +106,21 @@ public sealed class LocationServiceTests : IAsyncLifetime
         Assert.Equal((1, 1), (upcoming.TotalCount, past.TotalCount));
     }
 
+    [Fact]
+    public async Task Cancelling_a_purchase_touches_the_bookings_not_yet_started_at_their_own_location()
+    {
+        var (client, pack, newYork, london) = await TwoCitiesAsync(new DateOnly(2026, 7, 13));
+        var inNewYork = await _world.BookAsync(newYork, client, pack);
+        await _world.BookAsync(london, client, pack);
+
+        _world.Clock.Now = new DateTimeOffset(2026, 7, 13, 20, 0, 0, TimeSpan.Zero); // London's class is over, New York's is at 22:00 UTC
+        var preview = await _world.Cancellations.PreviewAsync(TestUsers.Staff, pack.Id,
+            new CorePortal.Features.Memberships.CancellationRequest(CorePortal.Features.Memberships.CancelEffective.Now, "Moving away"), Ct);
+
+        Assert.True(preview.Succeeded, preview.Message);
+        Assert.Equal([inNewYork.BookingId], preview.Value!.Bookings.Select(b => b.BookingId));
+    }
+
     // A London and a New York location, a member with a pack, and an 18:00 class at each, on the given day (the clock moves there, 10:00 UTC).
     private async Task<(Client Client, Purchase Pack, Session NewYork, Session London)> TwoCitiesAsync(DateOnly? on = null)
     {
