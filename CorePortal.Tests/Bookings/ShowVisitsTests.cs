@@ -29,6 +29,7 @@ public sealed class ShowVisitsTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<IDbContextFactory<CoreDbContext>>(_world.Db);
         Services.AddSingleton(_world.Feed);
         Services.AddScoped<VisitHistoryService>();
+        Services.AddSingleton<TimeProvider>(_world.Clock);
         Services.AddScoped<CurrentUser>();
         _auth = AddAuthorization();
         _auth.SetAuthorized("Sam Staff");

@@ -7,6 +7,7 @@ using CorePortal.Features;
 using CorePortal.Features.Common;
 using CorePortal.Features.Credits;
 using CorePortal.Features.Live;
+using CorePortal.Features.Locations;
 using CorePortal.Features.Notifications;
 using CorePortal.Features.Sales;
 using CorePortal.Features.Sharing;
@@ -68,6 +69,8 @@ public sealed class StudioBuilder : IDisposable
     public CreditAdjustmentService Adjustments => Get<CreditAdjustmentService>();
     public CorePortal.Features.Memberships.CancellationService Cancellations => Get<CorePortal.Features.Memberships.CancellationService>();
     public CatalogService Catalog => Get<CatalogService>();
+    public LocationService Locations => Get<LocationService>();
+    public CorePortal.Features.Members.MemberQueries MemberQueries => Get<CorePortal.Features.Members.MemberQueries>();
     public ClientEditService ClientEdit => Get<ClientEditService>();
     public CreditHistoryService History => Get<CreditHistoryService>();
     public CorePortal.Features.Memberships.FreezeService Freezes => Get<CorePortal.Features.Memberships.FreezeService>();
@@ -96,6 +99,27 @@ public sealed class StudioBuilder : IDisposable
         await db.SaveChangesAsync();
         await tx.CommitAsync();
         return this;
+    }
+
+    /// <summary>
+    /// Puts a location in an IANA time zone ("America/New_York") as a manager does on the Locations page; its sessions'
+    /// starts are then wall-clock times there. The builder's current Location follows when it is the one changed.
+    /// </summary>
+    public async Task<StudioBuilder> WithTimeZoneAsync(int locationId, string timeZoneId, int? waitlistCutoffHours = null)
+    {
+        Check(await Locations.SaveAsync(TestUsers.Manager, locationId,
+            new LocationInput { TimeZoneId = timeZoneId, WaitlistCutoffHours = waitlistCutoffHours ?? (await LocationAsync(locationId)).WaitlistCutoffHours }));
+        if (Location?.Id == locationId) Location = await LocationAsync(locationId);
+        return this;
+    }
+
+    /// <summary>Puts the current location in an IANA time zone (see the overload).</summary>
+    public Task<StudioBuilder> WithTimeZoneAsync(string timeZoneId) => WithTimeZoneAsync(Location.Id, timeZoneId);
+
+    private async Task<Location> LocationAsync(int locationId)
+    {
+        await using var db = await Db.CreateDbContextAsync();
+        return await db.Locations.AsNoTracking().SingleAsync(l => l.Id == locationId);
     }
 
     /// <summary>Uses the app's first location (its demo studio) for what is made next.</summary>

@@ -30,6 +30,7 @@ public static class FeatureSetup
 
         // Sharing: Retail Configurations, New Sale with shared clients, invitations through the outbox
         services.AddScoped<Catalog.CatalogService>();
+        services.AddScoped<Locations.LocationService>();
         services.AddScoped<Sales.SaleService>();
         services.AddScoped<Memberships.FreezeService>();
         services.AddScoped<Memberships.BulkFreezeService>();

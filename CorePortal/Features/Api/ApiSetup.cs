@@ -34,6 +34,7 @@ public static class ApiSetup
         api.MapBookingsApi();
         api.MapSessionsApi();
         api.MapCatalogApi();
+        api.MapLocationsApi();
         api.MapSalesApi();
         api.MapFreezesApi();
 

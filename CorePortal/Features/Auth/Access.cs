@@ -97,6 +97,9 @@ public static class Access
     /// <summary>Retail Configurations (packages and memberships): managers.</summary>
     public static bool CanManageCatalog(ClaimsPrincipal user) => IsManager(user);
 
+    /// <summary>The Locations page: each location's name, time zone and waitlist cutoff: managers.</summary>
+    public static bool CanManageLocations(ClaimsPrincipal user) => IsManager(user);
+
     // Staff logins
 
     /// <summary>The Staff page (every staff login, its status and the history of disables and enables): managers.</summary>

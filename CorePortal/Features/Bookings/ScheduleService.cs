@@ -36,7 +36,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
         if (!Access.CanReadSchedule(user)) return ServiceResult.Failure<IReadOnlyList<LocationOption>>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return ServiceResult.Success<IReadOnlyList<LocationOption>>(
-            await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name)).ToListAsync(ct));
+            await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name, l.TimeZoneId, l.WaitlistCutoffHours)).ToListAsync(ct));
     }
 
     /// <summary>The sessions at one location on one studio-local day, earliest first: the studio team and members.</summary>

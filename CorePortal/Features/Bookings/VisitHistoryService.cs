@@ -6,8 +6,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
 
-/// <summary>One visit booked on a purchase; CreditUsedBy names the client who used the credit (the owner or a buddy).</summary>
-public sealed record VisitRow(int BookingId, DateTime StartsAt, string Session, string Location, string Trainer, BookingStatus Status, string CreditUsedBy)
+/// <summary>
+/// One visit booked on a purchase; CreditUsedBy names the client who used the credit (the owner or a buddy). StartsAt is the
+/// wall-clock time at the location, whose zone is TimeZoneId ("" = the server's).
+/// </summary>
+public sealed record VisitRow(int BookingId, DateTime StartsAt, string Session, string Location, string Trainer, BookingStatus Status, string CreditUsedBy,
+    string TimeZoneId = "")
 {
     public string StatusText => SessionLabel.StatusText(Status);
 }
@@ -34,7 +38,7 @@ public sealed class VisitHistoryService(IDbContextFactory<CoreDbContext> dbFacto
             .OrderByDescending(b => b.Session!.StartsAt).ThenByDescending(b => b.Id)
             .Skip(Math.Max(0, page) * pageSize).Take(pageSize)
             .Select(b => new VisitRow(b.Id, b.Session!.StartsAt, b.Session.Name, b.Session.Location!.Name, b.Session.Trainer, b.Status,
-                b.Client!.FirstName + " " + b.Client.LastName))
+                b.Client!.FirstName + " " + b.Client.LastName, b.Session.Location.TimeZoneId))
             .ToListAsync(ct);
         return ServiceResult.Success(new VisitPage(rows, total));
     }

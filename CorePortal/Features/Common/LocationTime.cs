@@ -1,3 +1,9 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using CorePortal.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+
 namespace CorePortal.Features.Common;
 
 /// <summary>
@@ -36,4 +42,51 @@ public static class LocationTime
 
     /// <summary>Real time left until a wall-clock start at a location (negative once it has passed).</summary>
     public static TimeSpan Until(DateTime startsAt, TimeZoneInfo zone, TimeProvider clock) => ToInstant(startsAt, zone) - clock.GetUtcNow();
+
+    /// <summary>
+    /// The zone's short name at a wall-clock time there: the initials of its name ("EDT", "BST", "GMT"), or its offset from
+    /// UTC ("UTC+5:30") where the name is not words; this machine has no table of abbreviations.
+    /// </summary>
+    public static string Abbreviation(TimeZoneInfo zone, DateTime wallClock)
+    {
+        var local = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
+        if (zone.BaseUtcOffset == TimeSpan.Zero && !zone.SupportsDaylightSavingTime) return "UTC";
+        var name = zone.IsDaylightSavingTime(ToInstant(local, zone)) ? zone.DaylightName : zone.StandardName;
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length >= 2 && words.All(w => w.All(char.IsLetter))) return string.Concat(words.Select(w => char.ToUpperInvariant(w[0])));
+        var offset = ToInstant(local, zone).Offset;
+        var sign = offset < TimeSpan.Zero ? "-" : "+";
+        offset = offset.Duration();
+        return offset.Minutes == 0 ? $"UTC{sign}{offset.Hours}" : $"UTC{sign}{offset.Hours}:{offset.Minutes:D2}";
+    }
+
+    /// <summary>
+    /// A session's start as pages show it: "Mon 9 Mar 18:00", with the zone's short name when the location's zone is not the
+    /// server's ("Mon 9 Mar 18:00 (EDT)"), or always when <paramref name="withZone"/> (a list of several locations' sessions).
+    /// </summary>
+    public static string Show(DateTime startsAt, string? timeZoneId, TimeProvider clock, bool withZone = false, string format = "ddd d MMM HH:mm")
+    {
+        var text = startsAt.ToString(format, CultureInfo.InvariantCulture);
+        var zone = Zone(timeZoneId, clock);
+        return withZone || zone.Id != clock.LocalTimeZone.Id ? $"{text} ({Abbreviation(zone, startsAt)})" : text;
+    }
+
+    /// <summary>
+    /// "Has not started yet", per location: sessions whose wall-clock start is after now in their own location's zone. One
+    /// condition per zone in use (a handful), so upcoming and past lists cut each location at its own now.
+    /// </summary>
+    public static async Task<Expression<Func<Session, bool>>> NotStartedAsync(CoreDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var locations = await db.Locations.AsNoTracking().Select(l => new { l.Id, l.TimeZoneId }).ToListAsync(ct);
+        var s = Expression.Parameter(typeof(Session), "s");
+        Expression body = Expression.Constant(false);
+        foreach (var inZone in locations.GroupBy(l => l.TimeZoneId))
+        {
+            var ids = inZone.Select(l => l.Id).ToList();
+            var now = Now(clock, Zone(inZone.Key, clock));
+            Expression<Func<Session, bool>> here = x => ids.Contains(x.LocationId) && x.StartsAt > now;
+            body = Expression.OrElse(body, ReplacingExpressionVisitor.Replace(here.Parameters[0], s, here.Body));
+        }
+        return Expression.Lambda<Func<Session, bool>>(body, s);
+    }
 }

@@ -7,9 +7,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Members;
 
-/// <summary>One of the member's bookings, with the package it used (theirs or shared with them).</summary>
+/// <summary>
+/// One of the member's bookings, with the package it used (theirs or shared with them). StartsAt is the wall-clock time at
+/// the location, in the zone TimeZoneId ("" = the server's).
+/// </summary>
 public sealed record MemberBooking(int BookingId, int SessionId, string Session, DateTime StartsAt, string Location, string Trainer,
-    BookingStatus Status, int PurchaseId, string PurchaseName, string PurchaseOwner)
+    BookingStatus Status, int PurchaseId, string PurchaseName, string PurchaseOwner, string TimeZoneId = "")
 {
     public string StatusText => SessionLabel.StatusText(Status);
 }
@@ -26,15 +29,17 @@ public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, Ti
     {
         if (!Access.CanReadClient(user, clientId)) return ServiceResult.Failure<MemberBookingPage>(ServiceResult.Forbidden());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = clock.GetLocalNow().DateTime;
+        // Upcoming or past by each session's own location: 18:00 in New York is past at 23:00 UTC, 18:00 in London is not.
+        var notStarted = db.Sessions.Where(await LocationTime.NotStartedAsync(db, clock, ct)).Select(s => s.Id);
         var mine = db.Bookings.AsNoTracking().Where(b => b.ClientId == clientId);
-        mine = upcoming ? mine.Where(b => b.Session!.StartsAt >= now) : mine.Where(b => b.Session!.StartsAt < now);
+        mine = upcoming ? mine.Where(b => notStarted.Contains(b.SessionId)) : mine.Where(b => !notStarted.Contains(b.SessionId));
         var ordered = upcoming ? mine.OrderBy(b => b.Session!.StartsAt).ThenBy(b => b.Id) : mine.OrderByDescending(b => b.Session!.StartsAt).ThenByDescending(b => b.Id);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         var total = await mine.CountAsync(ct);
         var rows = await ordered.Skip(Math.Max(0, page) * pageSize).Take(pageSize)
             .Select(b => new MemberBooking(b.Id, b.SessionId, b.Session!.Name, b.Session.StartsAt, b.Session.Location!.Name, b.Session.Trainer,
-                b.Status, b.PurchaseId, b.Purchase!.Name, b.Purchase.OwnerClient!.FirstName + " " + b.Purchase.OwnerClient.LastName))
+                b.Status, b.PurchaseId, b.Purchase!.Name, b.Purchase.OwnerClient!.FirstName + " " + b.Purchase.OwnerClient.LastName,
+                b.Session.Location.TimeZoneId))
             .ToListAsync(ct);
         return ServiceResult.Success(new MemberBookingPage(rows, total));
     }

@@ -42,14 +42,15 @@ public static class AffectedBookings
     public const string Field = "bookings";
 
     /// <summary>
-    /// The purchase's live bookings of sessions that have not started (by <paramref name="studioNow"/>) on days the change
+    /// The purchase's live bookings of sessions that have not started (each at its own location's now) on days the change
     /// touches, earliest first; <paramref name="keepable"/> says whether the change still lets the purchase cover a day.
     /// </summary>
     public static async Task<List<AffectedBooking>> FindAsync(CoreDbContext db, int purchaseId, Func<DateOnly, bool> touched, Func<DateOnly, bool> keepable,
-        DateTime studioNow, CancellationToken ct)
+        TimeProvider clock, CancellationToken ct)
     {
+        var notStarted = db.Sessions.Where(await LocationTime.NotStartedAsync(db, clock, ct)).Select(s => s.Id);
         var live = await db.Bookings.AsNoTracking()
-            .Where(b => b.PurchaseId == purchaseId && b.Status == BookingStatus.Booked && b.Session!.StartsAt > studioNow)
+            .Where(b => b.PurchaseId == purchaseId && b.Status == BookingStatus.Booked && notStarted.Contains(b.SessionId))
             .OrderBy(b => b.Session!.StartsAt).ThenBy(b => b.Id)
             .Select(b => new { b.Id, b.SessionId, b.Session!.Name, b.Session.StartsAt, b.ClientId, Client = b.Client!.FirstName + " " + b.Client.LastName, b.PeriodId })
             .ToListAsync(ct);

@@ -114,7 +114,7 @@ public sealed class CancellationService(IDbContextFactory<CoreDbContext> dbFacto
         if (errors.Count > 0) return Fail(ServiceResult.Invalid(errors));
 
         var cancelsOn = effective == CancelEffective.Now ? today.AddDays(-1) : current!.EndsOn;
-        var affected = await AffectedBookings.FindAsync(db, purchaseId, _ => true, day => day <= cancelsOn, clock.GetLocalNow().DateTime, ct);
+        var affected = await AffectedBookings.FindAsync(db, purchaseId, _ => true, day => day <= cancelsOn, clock, ct);
         var decisions = AffectedBookings.Resolve(affected, request.Bookings);
         if (!decisions.Succeeded) return Fail(decisions);
         var refunds = AffectedBookings.RefundsPerPeriod(affected, decisions.Value!);

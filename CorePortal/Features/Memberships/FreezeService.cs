@@ -199,7 +199,7 @@ public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, Ba
 
         var start = input.StartsOn!.Value;
         var end = input.EndsOn;
-        var affected = await AffectedBookings.FindAsync(db, purchaseId, d => d >= start && (end is null || d <= end), _ => false, clock.GetLocalNow().DateTime, ct);
+        var affected = await AffectedBookings.FindAsync(db, purchaseId, d => d >= start && (end is null || d <= end), _ => false, clock, ct);
         var decisions = AffectedBookings.Resolve(affected, input.Bookings);
         if (!decisions.Succeeded) return Fail(decisions);
         var refunds = AffectedBookings.RefundsPerPeriod(affected, decisions.Value!);
