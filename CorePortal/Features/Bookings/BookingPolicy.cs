@@ -31,11 +31,11 @@ public sealed record BookingPolicy(int LateCancelHours, PolicyCost LateCancelCos
         return own ?? Of(await db.StudioSettings.AsNoTracking().SingleAsync(s => s.Id == StudioSettings.SingletonId, ct));
     }
 
-    /// <summary>The policy's field errors, keyed by the given field names (the form's and the API's): empty when it is valid.</summary>
-    public static Dictionary<string, string[]> Validate(int? hours, PolicyCost lateCost, PolicyCost noShowCost, int? grace, int? windowDays,
-        string hoursField = "lateCancelHours", string lateCostField = "lateCancelCost", string noShowField = "noShowCost",
-        string graceField = "graceCount", string windowField = "graceWindowDays")
+    /// <summary>The policy's field errors, keyed by the fields' names (the same on the catalog item and the studio default): empty when valid.</summary>
+    public static Dictionary<string, string[]> Validate(int? hours, PolicyCost lateCost, PolicyCost noShowCost, int? grace, int? windowDays)
     {
+        const string hoursField = "LateCancelHours", lateCostField = "LateCancelCost", noShowField = "NoShowCost", graceField = "GraceCount",
+            windowField = "GraceWindowDays";
         var errors = new Dictionary<string, string[]>();
         if (hours is not (>= 0 and <= MaxHours)) errors[hoursField] = [$"Enter the late-cancel window in hours (0 to {MaxHours}; 0: never late)."];
         if (!Enum.IsDefined(lateCost)) errors[lateCostField] = ["Choose whether a late cancellation keeps or returns the credit."];

@@ -6,8 +6,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
 
+/// <summary>A booking policy's fields as a form edits them: the studio's default and a catalog item's own.</summary>
+public interface IBookingPolicyInput
+{
+    int? LateCancelHours { get; set; }
+    PolicyCost LateCancelCost { get; set; }
+    PolicyCost NoShowCost { get; set; }
+    int? GraceCount { get; set; }
+    int? GraceWindowDays { get; set; }
+}
+
 /// <summary>The studio's default booking policy as a form and the API edit it; Version guards against a lost update.</summary>
-public sealed class BookingPolicyInput
+public sealed class BookingPolicyInput : IBookingPolicyInput
 {
     public int? LateCancelHours { get; set; }
     public PolicyCost LateCancelCost { get; set; } = PolicyCost.KeepCredit;

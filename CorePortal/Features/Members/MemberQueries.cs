@@ -12,6 +12,8 @@ public sealed record MemberBooking(int BookingId, int SessionId, string Session,
     BookingStatus Status, int PurchaseId, string PurchaseName, string PurchaseOwner)
 {
     public string StatusText => SessionLabel.StatusText(Status);
+    /// <summary>A live booking's cancellation consequence as of now (late or not, the credit kept or returned, the sentence); null otherwise.</summary>
+    public CancellationConsequence? Cancellation { get; init; }
 }
 
 public sealed record MemberBookingPage(IReadOnlyList<MemberBooking> Items, int TotalCount);
@@ -36,6 +38,9 @@ public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, Ti
             .Select(b => new MemberBooking(b.Id, b.SessionId, b.Session!.Name, b.Session.StartsAt, b.Session.Location!.Name, b.Session.Trainer,
                 b.Status, b.PurchaseId, b.Purchase!.Name, b.Purchase.OwnerClient!.FirstName + " " + b.Purchase.OwnerClient.LastName))
             .ToListAsync(ct);
+        for (var i = 0; i < rows.Count; i++) // the same rule the cancellation applies, shown before the call
+            if (rows[i].Status == BookingStatus.Booked)
+                rows[i] = rows[i] with { Cancellation = await CancellationConsequence.OfAsync(db, rows[i].BookingId, clock, ct) };
         return ServiceResult.Success(new MemberBookingPage(rows, total));
     }
 }
