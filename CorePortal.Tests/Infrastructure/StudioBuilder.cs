@@ -60,6 +60,7 @@ public sealed class StudioBuilder : IDisposable
     public System.Diagnostics.Metrics.IMeterFactory Meters => Get<System.Diagnostics.Metrics.IMeterFactory>();
     public OutboxSignal Signal => Get<OutboxSignal>();
     public BookingService Bookings => Get<BookingService>();
+    public BookingPolicyService Policies => Get<BookingPolicyService>();
     public VisitHistoryService Visits => Get<VisitHistoryService>();
     public ScheduleService Schedule => Get<ScheduleService>();
     public SaleService Sales => Get<SaleService>();
@@ -90,11 +91,11 @@ public sealed class StudioBuilder : IDisposable
     public int this[string name] => _ids[name];
 
     /// <summary>Adds a location. No service makes locations, so this is the one direct write, through the write door.</summary>
-    public async Task<StudioBuilder> WithLocationAsync(string name = "Downtown Studio")
+    public async Task<StudioBuilder> WithLocationAsync(string name = "Downtown Studio", string timeZoneId = "")
     {
         await using var db = await Db.CreateDbContextAsync();
         await using var tx = await db.BeginWriteAsync();
-        Location = new Location { Name = name };
+        Location = new Location { Name = name, TimeZoneId = timeZoneId };
         db.Locations.Add(Location);
         await db.SaveChangesAsync();
         await tx.CommitAsync();
@@ -202,6 +203,23 @@ public sealed class StudioBuilder : IDisposable
         (item.AllowFreeze, item.FreezeMinDays, item.FreezeMaxDays, item.FreezeMaxDaysPerYear, item.DefaultFreezeMode) = (allow, minDays, maxDays, maxDaysPerYear, mode);
         await db.SaveChangesAsync();
         await tx.CommitAsync();
+    }
+
+    /// <summary>The studio's default booking policy, saved as a manager saves it.</summary>
+    public async Task StudioPolicyAsync(int hours, PolicyCost late = PolicyCost.KeepCredit, PolicyCost noShow = PolicyCost.KeepCredit, int grace = 0, int windowDays = 30)
+    {
+        var input = Check(await Policies.GetStudioDefaultAsync(TestUsers.Manager));
+        (input.LateCancelHours, input.LateCancelCost, input.NoShowCost, input.GraceCount, input.GraceWindowDays) = (hours, late, noShow, grace, windowDays);
+        Check(await Policies.SaveStudioDefaultAsync(TestUsers.Manager, input));
+    }
+
+    /// <summary>The item's own booking policy, saved through Retail Configurations' form.</summary>
+    public async Task ItemPolicyAsync(int itemId, int hours, PolicyCost late = PolicyCost.KeepCredit, PolicyCost noShow = PolicyCost.KeepCredit, int grace = 0, int windowDays = 30)
+    {
+        var input = Check(await Catalog.GetForEditAsync(TestUsers.Manager, itemId));
+        input.HasOwnBookingPolicy = true;
+        (input.LateCancelHours, input.LateCancelCost, input.NoShowCost, input.GraceCount, input.GraceWindowDays) = (hours, late, noShow, grace, windowDays);
+        Check(await Catalog.SaveAsync(TestUsers.Manager, input));
     }
 
     /// <summary>

@@ -217,4 +217,7 @@ public static class LockNames
     public static string MemberLogin(int clientId) => $"member-login:client:{clientId}";
 
     public static string LoginEmail(string normalizedEmail) => $"member-login:email:{normalizedEmail}";
+
+    /// <summary>A client's late cancellations: the grace allowance counts them, then one more may be free.</summary>
+    public static string LateCancellations(int clientId) => $"late-cancellations:client:{clientId}";
 }

@@ -25,6 +25,7 @@ public static class FeatureSetup
 
         // Booking: the schedule, booking from credit pools, Show Visits
         services.AddScoped<Bookings.BookingService>();
+        services.AddScoped<Bookings.BookingPolicyService>();
         services.AddScoped<Bookings.ScheduleService>();
         services.AddScoped<Bookings.VisitHistoryService>();
 

@@ -80,6 +80,9 @@ public static class Access
     /// <summary>Marking attended or no-show: the front desk and up.</summary>
     public static bool CanMarkAttendance(ClaimsPrincipal user) => IsDesk(user);
 
+    /// <summary>Returning a credit a booking policy kept (a waiver, with a note), and the day's penalties to review: the front desk and up.</summary>
+    public static bool CanWaivePenalties(ClaimsPrincipal user) => IsDesk(user);
+
     /// <summary>Locations and the day's sessions: the studio team and members.</summary>
     public static bool CanReadSchedule(ClaimsPrincipal user) => IsStudioTeam(user) || MemberClientId(user) is not null;
 

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
 
-// What happens to a booking after it is made: cancelled (credit refunded) or marked attended / no-show (credit kept).
+// What happens to a booking after it is made: cancelled (the credit refunded, or kept by a late-cancel policy); attendance and
+// waivers are in BookingService.Penalties.cs.
 public sealed partial class BookingService
 {
     public const int MaxNoteLength = CreditAdjustmentService.MaxNoteLength;
@@ -41,55 +42,59 @@ public sealed partial class BookingService
                 return ServiceResult.Invalid(NoteField, $"{sessionLabel} has started: say in a note why the booking is cancelled after the start.");
         }
 
-        // Read before the write lock: the updates below each re-check what they change and refuse if it moved meanwhile.
+        // Read before the write lock: the updates below each re-check what they change and refuse if it moved meanwhile. The
+        // consequence is worked out under the lock, after the client's late cancellations are locked (PostgreSQL), so two late
+        // cancellations at once cannot both take the last free one.
         await using var tx = await db.BeginWriteAsync(ct);
+        await tx.LockAsync(LockNames.LateCancellations(booking.ClientId), ct);
+        var consequence = (await CancellationConsequence.OfAsync(db, bookingId, clock, ct))!;
         var nowUtc = clock.GetUtcNow().UtcDateTime;
+        var keeps = consequence.KeepsCredit;
         var cancelled = await db.Bookings.Where(b => b.Id == bookingId && b.Status == BookingStatus.Booked)
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Cancelled).SetProperty(b => b.ActiveClientId, (int?)null)
-                .SetProperty(b => b.UsesCredit, false).SetProperty(b => b.CancelledAtUtc, nowUtc), ct);
-        var version = Guid.NewGuid();
-        var refunded = await db.CreditPeriods.Where(p => p.Id == booking.PeriodId && p.UsedCredits > 0)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, p => p.UsedCredits - 1).SetProperty(p => p.Version, version), ct);
+                .SetProperty(b => b.UsesCredit, keeps).SetProperty(b => b.CancelledAtUtc, nowUtc).SetProperty(b => b.CancelledLate, consequence.Late)
+                .SetProperty(b => b.Penalty, keeps ? BookingPenalty.LateCancel : BookingPenalty.None), ct);
+        var refunded = keeps ? 1 : await MoveUsedAsync(db, booking.PeriodId, -1, ct);
         var freed = await db.Sessions.Where(s => s.Id == booking.SessionId && s.BookedCount > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.BookedCount, x => x.BookedCount - 1), ct);
         if (cancelled == 0 || refunded == 0 || freed == 0)
             return ServiceResult.Conflict("The booking changed while cancelling; nothing was changed. Reload and try again.");
 
-        var balance = await db.CreditPeriods.AsNoTracking().Where(p => p.Id == booking.PeriodId).Select(p => new { p.UsedCredits, p.MaxCredits }).SingleAsync(ct);
-        db.Ledger.Add(new CreditLedgerEntry
-        {
-            PurchaseId = booking.PurchaseId, PeriodId = booking.PeriodId, Kind = LedgerKind.CancellationRefund, Amount = -1, BookingId = bookingId,
-            MaxAfter = balance.MaxCredits, UsedAfter = balance.UsedCredits, Actor = user.ActorName(), AtUtc = nowUtc,
-            Note = $"{sessionLabel} cancelled for {booking.Client}" + (cleanNote.Length > 0 ? $". {cleanNote}" : ""),
-        });
-        await db.SaveChangesAsync(ct);
+        var extra = cleanNote.Length > 0 ? $". {cleanNote}" : "";
+        var policy = consequence.Policy;
+        var ledgerNote = keeps
+            ? $"Late cancellation inside {policy.LateCancelHours} hours ({policy.RuleName}): credit kept. {sessionLabel}, booked by {booking.Client}{extra}"
+            : $"{sessionLabel} cancelled for {booking.Client}" + (consequence.FreeUnderGrace
+                ? $", late, free: {consequence.GraceUsedAfter} of {policy.GraceCount} free late cancellations used"
+                : consequence.Late ? $", late ({policy.RuleName} returns the credit)" : "") + extra;
+        await AddUsedRowAsync(db, booking.PurchaseId, booking.PeriodId, keeps ? LedgerKind.Penalty : LedgerKind.CancellationRefund, keeps ? 0 : -1,
+            bookingId, user.ActorName(), nowUtc, ledgerNote, ct);
         await tx.CommitAsync(ct);
         await feed.PublishPeriodsAsync(db, [booking.PeriodId], CancellationToken.None);
-        return ServiceResult.Ok($"{booking.Client}'s booking for {sessionLabel} is cancelled and the credit refunded.");
+        var done = $"{booking.Client}'s booking for {sessionLabel} is cancelled";
+        return ServiceResult.Ok(keeps ? $"{done}, late: the credit is kept ({policy.RuleName})."
+            : consequence.FreeUnderGrace ? $"{done} and the credit refunded: a free late cancellation ({consequence.GraceUsedAfter} of {policy.GraceCount} used)."
+            : $"{done} and the credit refunded.");
     }
 
-    /// <summary>Marks the client as attended; the credit stays used.</summary>
-    public Task<ServiceResult> MarkAttendedAsync(ClaimsPrincipal user, int bookingId, CancellationToken ct = default) =>
-        MarkAsync(user, bookingId, BookingStatus.Attended, ct);
-
-    /// <summary>Marks the client as a no-show; the credit stays used.</summary>
-    public Task<ServiceResult> MarkNoShowAsync(ClaimsPrincipal user, int bookingId, CancellationToken ct = default) =>
-        MarkAsync(user, bookingId, BookingStatus.NoShow, ct);
-
-    private async Task<ServiceResult> MarkAsync(ClaimsPrincipal user, int bookingId, BookingStatus status, CancellationToken ct)
+    // Moves a period's Used by one (a refund, a waiver) only while that stays at or above zero; 0 when it did not.
+    private static Task<int> MoveUsedAsync(CoreDbContext db, int periodId, int by, CancellationToken ct)
     {
-        if (!Access.CanMarkAttendance(user)) return ServiceResult.Forbidden("Your role does not allow marking attendance.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        int marked;
-        await using (var tx = await db.BeginWriteAsync(ct))
+        var version = Guid.NewGuid();
+        return db.CreditPeriods.Where(p => p.Id == periodId && p.UsedCredits + by >= 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedCredits, p => p.UsedCredits + by).SetProperty(p => p.Version, version), ct);
+    }
+
+    // A ledger row of a kind that moves Used (LedgerKinds.MoveUsed), with the period's balance as it now stands.
+    private static async Task AddUsedRowAsync(CoreDbContext db, int purchaseId, int periodId, LedgerKind kind, int amount, int bookingId,
+        string actor, DateTime nowUtc, string note, CancellationToken ct)
+    {
+        var balance = await db.CreditPeriods.AsNoTracking().Where(p => p.Id == periodId).Select(p => new { p.UsedCredits, p.MaxCredits }).SingleAsync(ct);
+        db.Ledger.Add(new CreditLedgerEntry
         {
-            marked = await db.Bookings.Where(b => b.Id == bookingId && b.Status != BookingStatus.Cancelled)
-                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status), ct);
-            await tx.CommitAsync(ct);
-        }
-        if (marked == 1) return ServiceResult.Ok($"Marked {SessionLabel.StatusText(status).ToLowerInvariant()}.");
-        return await db.Bookings.AnyAsync(b => b.Id == bookingId, ct)
-            ? ServiceResult.Conflict("A cancelled booking cannot be marked attended or no-show.")
-            : ServiceResult.NotFound("That booking no longer exists.");
+            PurchaseId = purchaseId, PeriodId = periodId, Kind = kind, Amount = amount, BookingId = bookingId,
+            MaxAfter = balance.MaxCredits, UsedAfter = balance.UsedCredits, Actor = actor, AtUtc = nowUtc, Note = note.Length > 500 ? note[..500] : note, // the column's length
+        });
+        await db.SaveChangesAsync(ct);
     }
 }

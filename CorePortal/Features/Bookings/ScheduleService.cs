@@ -13,6 +13,11 @@ public sealed record SessionRow(int Id, string Name, string Trainer, DateTime St
 public sealed record RosterRow(int BookingId, string ClientName, string Barcode, string PurchaseName, BookingStatus Status)
 {
     public string StatusText => SessionLabel.StatusText(Status);
+    /// <summary>The policy that kept the credit, if one did; Waived once staff returned it.</summary>
+    public BookingPenalty Penalty { get; init; }
+    public bool Waived { get; init; }
+    public string? PenaltyText => Penalty == BookingPenalty.None ? null
+        : $"{(Penalty == BookingPenalty.NoShow ? "No-show" : "Late cancel")}: {(Waived ? "waived" : "credit kept")}";
 }
 
 /// <summary>The form behind "New session"; the service validates it.</summary>
@@ -102,7 +107,10 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
             return ServiceResult.Failure<IReadOnlyList<RosterRow>>(ServiceResult.NotFound("That session no longer exists."));
         var rows = await db.Bookings.AsNoTracking().Where(b => b.SessionId == sessionId)
             .OrderBy(b => b.Status == BookingStatus.Cancelled).ThenBy(b => b.Client!.FirstName).ThenBy(b => b.Client!.LastName)
-            .Select(b => new RosterRow(b.Id, b.Client!.FirstName + " " + b.Client.LastName, b.Client.Barcode, b.Purchase!.Name, b.Status))
+            .Select(b => new RosterRow(b.Id, b.Client!.FirstName + " " + b.Client.LastName, b.Client.Barcode, b.Purchase!.Name, b.Status)
+            {
+                Penalty = b.Penalty, Waived = b.WaivedAtUtc != null,
+            })
             .ToListAsync(ct);
         return ServiceResult.Success<IReadOnlyList<RosterRow>>(rows);
     }

@@ -3,7 +3,7 @@ using CorePortal.Data;
 namespace CorePortal.Features.Catalog;
 
 /// <summary>The terms of a package or membership as entered on the form; CatalogService checks and saves them.</summary>
-public sealed class CatalogItemInput
+public sealed class CatalogItemInput : Bookings.IBookingPolicyInput
 {
     public int? Id { get; set; }
     public CatalogKind Kind { get; set; }
@@ -31,6 +31,13 @@ public sealed class CatalogItemInput
     public int? FreezeMaxDays { get; set; }
     public int? FreezeMaxDaysPerYear { get; set; }
     public FreezeMode DefaultFreezeMode { get; set; }
+    /// <summary>False: the studio's default booking policy applies; true: the fields below.</summary>
+    public bool HasOwnBookingPolicy { get; set; }
+    public int? LateCancelHours { get; set; } = 0;
+    public PolicyCost LateCancelCost { get; set; } = PolicyCost.KeepCredit;
+    public PolicyCost NoShowCost { get; set; } = PolicyCost.KeepCredit;
+    public int? GraceCount { get; set; } = 0;
+    public int? GraceWindowDays { get; set; } = 30;
     public Guid Version { get; set; }
 }
 

@@ -42,7 +42,8 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
             AllowSharing = i.AllowSharing, SharingLimit = i.SharingLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture), Version = i.Version,
             Renewal = i.Renewal, Rollover = i.Rollover, RolloverCap = i.RolloverCap, RolloverExpiresAfterPeriods = i.RolloverExpiresAfterPeriods,
             AllowFreeze = i.AllowFreeze, FreezeMinDays = i.FreezeMinDays, FreezeMaxDays = i.FreezeMaxDays, FreezeMaxDaysPerYear = i.FreezeMaxDaysPerYear,
-            DefaultFreezeMode = i.DefaultFreezeMode,
+            DefaultFreezeMode = i.DefaultFreezeMode, HasOwnBookingPolicy = i.HasOwnBookingPolicy, LateCancelHours = i.LateCancelHours,
+            LateCancelCost = i.LateCancelCost, NoShowCost = i.NoShowCost, GraceCount = i.GraceCount, GraceWindowDays = i.GraceWindowDays,
         });
     }
 
@@ -87,6 +88,10 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
         item.FreezeMaxDays = input.AllowFreeze ? input.FreezeMaxDays : null;
         item.FreezeMaxDaysPerYear = input.AllowFreeze ? input.FreezeMaxDaysPerYear : null;
         item.DefaultFreezeMode = input.DefaultFreezeMode;
+        item.HasOwnBookingPolicy = input.HasOwnBookingPolicy;
+        if (input.HasOwnBookingPolicy) // the studio's default keeps the item's last own policy, to switch back to
+            (item.LateCancelHours, item.LateCancelCost, item.NoShowCost, item.GraceCount, item.GraceWindowDays) =
+                (input.LateCancelHours!.Value, input.LateCancelCost, input.NoShowCost, input.GraceCount!.Value, input.GraceWindowDays!.Value);
         item.ValidityDays = input.Kind == CatalogKind.Package ? input.ValidityDays!.Value : 0;
         item.AllowSharing = input.AllowSharing;
         item.SharingLimit = input.AllowSharing ? SharingLimit.Parse(input.SharingLimit).Limit : null;
@@ -121,6 +126,10 @@ public sealed class CatalogService(IDbContextFactory<CoreDbContext> dbFactory)
             Add(nameof(input.PeriodCount), "Enter how many time frames a fixed-term sale covers (1 to 60).");
         ValidateRollover(input, Add);
         ValidateFreeze(input, Add);
+        if (input.HasOwnBookingPolicy)
+            foreach (var (field, messages) in Bookings.BookingPolicy.Validate(input.LateCancelHours, input.LateCancelCost, input.NoShowCost, input.GraceCount,
+                         input.GraceWindowDays))
+                errors[field] = messages;
         if (input.Kind == CatalogKind.Package && input.ValidityDays is not (>= 1 and <= 1000))
             Add(nameof(input.ValidityDays), "Enter the days the credits stay valid (1 to 1000).");
         if (input.AllowSharing && SharingLimit.Parse(input.SharingLimit).Error is { } limitError)

@@ -56,6 +56,7 @@ public static class MemberApi
         me.MapGet("/credit-sources", CreditSourcesAsync);
         me.MapGet("/bookings", BookingsAsync);
         me.MapPost("/bookings", BookAsync);
+        me.MapGet("/bookings/{bookingId:int}/cancellation", CancellationAsync);
         me.MapPost("/bookings/{bookingId:int}/cancel", CancelAsync);
 
         me.MapGet("/notifications", NotificationsAsync);
@@ -157,6 +158,11 @@ public static class MemberApi
             { Value.Replayed: true } replay => TypedResults.Ok(replay.Value!),
             var booked => TypedResults.Created($"/api/me/bookings/{booked.Value!.BookingId}", booked.Value!),
         };
+
+    /// <summary>What cancelling the booking now would do (late or not, the credit kept or returned), before the member confirms.</summary>
+    private static async Task<Results<Ok<CancellationConsequence>, ServiceProblem>> CancellationAsync(int bookingId, ClaimsPrincipal user,
+        BookingPolicyService policies, CancellationToken ct) =>
+        (await policies.ConsequenceAsync(user, bookingId, ct)).ToHttp();
 
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> CancelAsync(int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
         (await booking.CancelAsync(user, bookingId, ct: ct)).ToHttp();

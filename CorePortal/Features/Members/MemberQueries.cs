@@ -15,6 +15,8 @@ public sealed record MemberBooking(int BookingId, int SessionId, string Session,
     BookingStatus Status, int PurchaseId, string PurchaseName, string PurchaseOwner, string TimeZoneId = "")
 {
     public string StatusText => SessionLabel.StatusText(Status);
+    /// <summary>A live booking's cancellation consequence as of now (late or not, the credit kept or returned, the sentence); null otherwise.</summary>
+    public CancellationConsequence? Cancellation { get; init; }
 }
 
 public sealed record MemberBookingPage(IReadOnlyList<MemberBooking> Items, int TotalCount);
@@ -41,6 +43,9 @@ public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, Ti
                 b.Status, b.PurchaseId, b.Purchase!.Name, b.Purchase.OwnerClient!.FirstName + " " + b.Purchase.OwnerClient.LastName,
                 b.Session.Location.TimeZoneId))
             .ToListAsync(ct);
+        for (var i = 0; i < rows.Count; i++) // the same rule the cancellation applies, shown before the call
+            if (rows[i].Status == BookingStatus.Booked)
+                rows[i] = rows[i] with { Cancellation = await CancellationConsequence.OfAsync(db, rows[i].BookingId, clock, ct) };
         return ServiceResult.Success(new MemberBookingPage(rows, total));
     }
 }

@@ -18,13 +18,13 @@ public sealed partial class ReportsService
     // MaxCredits, UsedCredits) index and only then per week: a week computed for every period would be sorted first (about 5
     // times slower). Expired rows (a period's unused credits written off at its end) add to that: the period's Max then equals
     // its Used, so the same credits are not also counted as left unused. Sums are cast back to int: PostgreSQL widens SUM to
-    // bigint and numeric.
+    // bigint and numeric. A waived penalty returns its credit, so it counts as refunded (a Penalty row moves nothing: amount 0).
     private static string UsageWeeksSql(DatabaseEngine engine) => $"""
         WITH moves AS (
             SELECT {ReportSql.WeekOf(engine, "\"Day\"")} AS "Week",
                    SUM(CASE WHEN "Kind" IN ({Grant}, {Renewed}) THEN "Amount" ELSE 0 END) AS "Granted",
                    SUM(CASE WHEN "Kind" = {Use} THEN "Amount" ELSE 0 END) AS "Used",
-                   -SUM(CASE WHEN "Kind" = {Refund} THEN "Amount" ELSE 0 END) AS "Refunded",
+                   -SUM(CASE WHEN "Kind" IN ({Refund}, {Waived}) THEN "Amount" ELSE 0 END) AS "Refunded",
                    SUM(CASE WHEN "Kind" IN ({Add}, {Deduct}) THEN "Amount" ELSE 0 END) AS "Adjusted",
                    -SUM(CASE WHEN "Kind" = {Expired} THEN "Amount" ELSE 0 END) AS "Expired",
                    -SUM(CASE WHEN "Kind" IN ({Forfeited}, {Frozen}) THEN "Amount" ELSE 0 END) AS "Forfeited"
@@ -74,7 +74,7 @@ public sealed partial class ReportsService
             UsageMeasure.Granted => rows.Where(l => (l.Kind == LedgerKind.Grant || l.Kind == LedgerKind.Renewed) && l.AtUtc >= from && l.AtUtc < end),
             UsageMeasure.Forfeited => rows.Where(l => (l.Kind == LedgerKind.Forfeited || (l.Kind == LedgerKind.Frozen && l.Amount < 0)) && l.AtUtc >= from && l.AtUtc < end),
             UsageMeasure.Used => rows.Where(l => l.Kind == LedgerKind.BookingUse && l.AtUtc >= from && l.AtUtc < end),
-            UsageMeasure.Refunded => rows.Where(l => l.Kind == LedgerKind.CancellationRefund && l.AtUtc >= from && l.AtUtc < end),
+            UsageMeasure.Refunded => rows.Where(l => (l.Kind == LedgerKind.CancellationRefund || l.Kind == LedgerKind.Waived) && l.AtUtc >= from && l.AtUtc < end),
             UsageMeasure.Adjusted => rows.Where(l => (l.Kind == LedgerKind.Add || l.Kind == LedgerKind.Deduct) && l.AtUtc >= from && l.AtUtc < end),
             _ => rows.Where(l => (l.Kind == LedgerKind.Expired && l.AtUtc >= from && l.AtUtc < end)
                 || (LedgerKinds.Opens.Contains(l.Kind) && db.CreditPeriods.Any(p => p.Id == l.PeriodId && p.MaxCredits != null

@@ -13,7 +13,7 @@ namespace CorePortal.Features.Reports;
 public sealed partial class ReportsService(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
 {
     private const int Grant = (int)LedgerKind.Grant, Add = (int)LedgerKind.Add, Deduct = (int)LedgerKind.Deduct,
-        Use = (int)LedgerKind.BookingUse, Refund = (int)LedgerKind.CancellationRefund,
+        Use = (int)LedgerKind.BookingUse, Refund = (int)LedgerKind.CancellationRefund, Waived = (int)LedgerKind.Waived,
         Renewed = (int)LedgerKind.Renewed, Forfeited = (int)LedgerKind.Forfeited, Expired = (int)LedgerKind.Expired, Frozen = (int)LedgerKind.Frozen;
 
     // The ledger's step rules (LedgerKinds), as SQL lists: the kinds that open a period, move its Max, move its Used, and the

@@ -14,7 +14,7 @@ namespace CorePortal.Features.Seeding;
 /// periods with grant rows, and a use row for each visit.
 /// </summary>
 public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserManager<StaffUser> users,
-    RoleManager<IdentityRole> roles, TimeProvider clock, FreezeService freezes, CancellationService cancellations, ILogger<DemoSeeder> log)
+    RoleManager<IdentityRole> roles, TimeProvider clock, FreezeService freezes, CancellationService cancellations, Bookings.BookingPolicyService policies, ILogger<DemoSeeder> log)
 {
     public async Task<bool> SeedIfEmptyAsync(SeedOptions options, IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
@@ -73,6 +73,10 @@ public sealed class DemoSeeder(IDbContextFactory<CoreDbContext> dbFactory, UserM
             if (p.Cancel is { } reason)
                 Check(await cancellations.CancelAsync(manager, purchases[p], new CancellationRequest(CancelEffective.Now, reason), ct));
         }
+        // The studio's default booking policy: late inside 12 hours keeps the credit, as does a no-show; 2 free late cancellations in any 30 days.
+        var policy = (await policies.GetStudioDefaultAsync(manager, ct)).Value!;
+        (policy.LateCancelHours, policy.LateCancelCost, policy.NoShowCost, policy.GraceCount, policy.GraceWindowDays) = (12, PolicyCost.KeepCredit, PolicyCost.KeepCredit, 2, 30);
+        Check(await policies.SaveStudioDefaultAsync(manager, policy, ct));
 
         static void Check(Common.ServiceResult result)
         {
