@@ -67,6 +67,7 @@ public sealed class StudioBuilder : IDisposable
     public SharingService Sharing => Get<SharingService>();
     public SharingTermsService Terms => Get<SharingTermsService>();
     public SharingQueries Queries => Get<SharingQueries>();
+    public ShareLimitsService ShareLimits => Get<ShareLimitsService>();
     public CreditAdjustmentService Adjustments => Get<CreditAdjustmentService>();
     public CorePortal.Features.Memberships.CancellationService Cancellations => Get<CorePortal.Features.Memberships.CancellationService>();
     public CatalogService Catalog => Get<CatalogService>();

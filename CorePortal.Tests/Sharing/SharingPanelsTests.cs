@@ -31,6 +31,7 @@ public sealed class SharingPanelsTests : BunitContext, IAsyncLifetime
         Services.AddScoped<SharingService>();
         Services.AddScoped<SharingQueries>();
         Services.AddScoped<SharingTermsService>();
+        Services.AddScoped<ShareLimitsService>();
         Services.AddSingleton<ClientSearchService>();
         Services.AddScoped<NotificationService>();
         Services.AddScoped<CurrentUser>();
@@ -60,6 +61,35 @@ public sealed class SharingPanelsTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Staff_set_a_cap_and_a_pause_in_the_limits_dialog_and_the_panel_shows_the_use_against_the_cap_and_a_paused_chip()
+    {
+        var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
+        SignIn("Sam Staff", Roles.Staff, Policies.Staff, Policies.StudioTeam);
+        var providers = Render(b =>
+        {
+            b.OpenComponent<MudBlazor.MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<MudBlazor.MudDialogProvider>(1);
+            b.CloseComponent();
+        });
+        var panel = Render<AuthorizedUsersPanel>(p => p.Add(x => x.PurchaseId, purchaseId));
+        panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid=share-paused-chip]")));
+
+        panel.Find("[data-testid=share-limits]").Click();
+        providers.WaitForAssertion(() => providers.Find("[data-testid=share-limits-dialog]"));
+        providers.Find("#cap-per-period").Change("4");
+        var pause = providers.Find("[data-testid=share-paused]"); // MudBlazor puts the attribute on the switch's input
+        (pause.TagName == "INPUT" ? pause : pause.QuerySelector("input")!).Change(true);
+        providers.Find("[data-testid=share-limits-save]").Click();
+
+        panel.WaitForAssertion(() =>
+        {
+            Assert.StartsWith("0 of 4 this ", panel.Find("[data-testid=share-use]").TextContent.Trim(), StringComparison.Ordinal);
+            Assert.Single(panel.FindAll("[data-testid=share-paused-chip]"));
+        });
+    }
+
+    [Fact]
     public async Task A_trainer_sees_the_authorized_users_but_no_buttons_to_change_them()
     {
         var purchaseId = await _studio.SellAsync(_studio[FamilyStudio.FamilyPack], "Maya Chen", "Leo Chen");
@@ -69,6 +99,7 @@ public sealed class SharingPanelsTests : BunitContext, IAsyncLifetime
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=authorized-user]")));
         Assert.Empty(panel.FindAll("[data-testid=accept-share]"));
         Assert.Empty(panel.FindAll("[data-testid=remove-share]"));
+        Assert.Empty(panel.FindAll("[data-testid=share-limits]"));
         Assert.Empty(panel.FindAll("[data-testid=add-authorized]"));
     }
 

@@ -34,7 +34,9 @@ namespace CorePortal.Data;
 /// and EndsOn from all its periods; two edits of different periods of one purchase would each recompute from a stale set (the
 /// version token guards only the periods edited). Holds by <see cref="LockNames.Purchase"/>.</item>
 /// <item>Bookings: the debit <c>UPDATE … WHERE used &lt; max</c> and the place <c>UPDATE … WHERE BookedCount &lt; Capacity</c> are
-/// guarded statements, as are the cancellation's three updates: safe on any engine, listed so no one counts on the door there.</item>
+/// guarded statements, as are the cancellation's three updates: safe on any engine, listed so no one counts on the door there.
+/// An authorized client's caps are counted by the debit from their committed bookings, so each booking by one client from one
+/// shared purchase first locks <see cref="LockNames.ShareUse"/>.</item>
 /// <item>Member logins: <c>MemberAccountService.InviteAsync</c> checks that no other login uses the email, then inserts one;
 /// it locks the client's login and the email (<see cref="LockNames.MemberLogin"/>, <see cref="LockNames.LoginEmail"/>).</item>
 /// <item>Outbox claims: <c>OutboxDelivery</c> claims a message with a conditional UPDATE that one server alone wins (safe on any
@@ -206,6 +208,9 @@ public static class LockNames
 {
     /// <summary>A purchase's sharing places, its shares' answers and its periods' dates.</summary>
     public static string Purchase(int purchaseId) => $"purchase:{purchaseId}";
+
+    /// <summary>An authorized client's bookings from a shared purchase: the debit counts them against the share's caps.</summary>
+    public static string ShareUse(int purchaseId, int clientId) => $"share-use:{purchaseId}:{clientId}";
 
     /// <summary>A member's invitations through the app: the daily limit counts them, then one more is added.</summary>
     public static string MemberInvitations(int clientId) => $"member-invitations:{clientId}";

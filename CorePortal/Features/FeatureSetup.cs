@@ -42,6 +42,7 @@ public static class FeatureSetup
         services.AddSingleton<Memberships.MembershipJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Memberships.MembershipJob>());
         services.AddScoped<Sharing.SharingService>();
+        services.AddScoped<Sharing.ShareLimitsService>();
         services.AddScoped<Sharing.SharingTermsService>();
         services.AddScoped<Sharing.SharingQueries>();
         services.AddScoped<Sharing.MemberInvitationService>();

@@ -4,12 +4,13 @@ using CorePortal.Data;
 namespace CorePortal.Features.Bookings;
 
 /// <summary>A time frame a client may book from: their own purchase or one shared with them and accepted.</summary>
-public sealed record CreditSource(int PurchaseId, int PeriodId, string PurchaseName, string OwnerName, bool IsShared, int? Remaining, DateOnly ExpiresOn)
+/// LimitText: what is left of the owner's cap for this client ("2 of 4 left for Leo this month"), for a capped shared source.
+public sealed record CreditSource(int PurchaseId, int PeriodId, string PurchaseName, string OwnerName, bool IsShared, int? Remaining, DateOnly ExpiresOn,
+    string? LimitText = null)
 {
     public string RemainingText => Remaining is { } left ? $"{left} left" : "Unlimited";
-    public string Label => IsShared
-        ? $"{PurchaseName} (shared by {OwnerName}) · {RemainingText} · expires {ExpiresOn.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}"
-        : $"{PurchaseName} · {RemainingText} · expires {ExpiresOn.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
+    public string Label => (IsShared ? $"{PurchaseName} (shared by {OwnerName}) · {RemainingText}" : $"{PurchaseName} · {RemainingText}")
+        + (LimitText is null ? "" : $" · {LimitText}") + $" · expires {ExpiresOn.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>What a booking request ended with. Replayed: the request key had booked already, this is that booking.</summary>

@@ -13,11 +13,12 @@ namespace CorePortal.Features.Bookings;
 /// one transaction, so simultaneous requests can never spend a credit or a place twice.
 /// </summary>
 public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock, PortalMetrics metrics,
-    Memberships.MembershipRenewal renewal)
+    Memberships.MembershipRenewal renewal, Notifications.OutboxSignal outbox)
 {
     /// <summary>
     /// The client's own active purchases and the accepted shared ones, each with the time frame containing the
-    /// session's date and credits left (or unlimited); the earliest-expiring first.
+    /// session's date and credits left (or unlimited), that the pool rule lets the client book from (a paused or capped
+    /// authorized client is not offered the pool); the earliest-expiring first, a capped source with what is left of the cap.
     /// </summary>
     public async Task<ServiceResult<IReadOnlyList<CreditSource>>> CreditSourcesAsync(ClaimsPrincipal user, int clientId, int sessionId, CancellationToken ct = default)
     {
@@ -31,8 +32,9 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
             .OrderBy(p => p.EndsOn).ThenBy(p => p.PurchaseId)
             .Select(p => new CreditSource(p.PurchaseId, p.Id, p.Purchase!.Name,
                 p.Purchase.OwnerClient!.FirstName + " " + p.Purchase.OwnerClient.LastName,
-                p.Purchase.OwnerClientId != clientId, p.MaxCredits - p.UsedCredits, p.EndsOn))
+                p.Purchase.OwnerClientId != clientId, p.MaxCredits - p.UsedCredits, p.EndsOn, null))
             .ToListAsync(ct);
+        if (sources.Any(s => s.IsShared)) sources = await WithLimitsAsync(db, clientId, day, sources, ct);
         return ServiceResult.Success<IReadOnlyList<CreditSource>>(sources);
     }
 
@@ -103,6 +105,9 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (requestKey is not null) await tx.LockAsync(LockNames.RequestKey("booking", requestKey), ct);
         if (requestKey is not null && await ReplayAsync(db, requestKey, clientId, ct) is { } replay) return replay; // committed while we queued
         var periodId = facts.PeriodId!.Value;
+        // An authorized client's caps count their bookings: PostgreSQL's READ COMMITTED debit would not see one another booker
+        // of theirs is about to commit, so their bookings from this pool take turns (SQLite has one writer already).
+        if (clientId != facts.OwnerClientId) await tx.LockAsync(LockNames.ShareUse(facts.PurchaseId, clientId), ct);
         // Takes the credit only while the time frame still covers the day and has one left, and the client may still use it.
         // The version as a Guid: EF Core binds it the way each engine stores it (upper-case text on SQLite, uuid on PostgreSQL).
         var balance = (await db.Database.SqlQuery<PeriodBalance>(PoolRule.Sql(DebitSql, clientId, facts.Day, periodId, Guid.NewGuid()))
@@ -131,7 +136,9 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
             VALUES ({facts.PurchaseId}, {periodId}, {(int)LedgerKind.BookingUse}, 1, {balance.Max}, {balance.Used}, {bookingId},
               {user.ActorName()}, {now}, {$"{facts.SessionLabel}, used by {facts.Client}"})
             """, ct);
+        if (facts.Limits is { NotifyOwner: true } asked) await QueueOwnerNoticeAsync(db, facts, asked, now, ct);
         await tx.CommitAsync(ct);
+        if (facts.Limits is { NotifyOwner: true }) outbox.Poke();
         // Committed: tell listeners (even if the caller gave up) from what the debit returned, without reading again.
         await feed.PublishAsync(new BalanceChanged(facts.PurchaseId, periodId, facts.LocationId, [facts.OwnerClientId, .. facts.SharedWith],
             balance.Used, balance.Max, balance.Max - balance.Used));
@@ -156,6 +163,8 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     {
         /// <summary>The clients who accepted a share of the purchase: they may book from it and hear of its balance.</summary>
         public IReadOnlyList<int> SharedWith { get; init; } = [];
+        /// <summary>The booker's share of the purchase, with its limits and use, when they are an authorized client.</summary>
+        public Sharing.ShareUse? Limits { get; init; }
         public DateOnly Day => DateOnly.FromDateTime(StartsAt);
         public string SessionLabel => Bookings.SessionLabel.Of(SessionName, StartsAt);
     }
@@ -182,6 +191,8 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         return facts with
         {
             SharedWith = await db.PurchaseShares.Where(PoolRule.AcceptedShare).Where(x => x.PurchaseId == purchaseId).Select(x => x.ClientId).ToListAsync(ct),
+            Limits = facts.OwnerClientId == clientId ? null : (await Sharing.ShareUse.ReadAsync(db,
+                db.PurchaseShares.Where(PoolRule.AcceptedShare).Where(x => x.PurchaseId == purchaseId && x.ClientId == clientId), facts.Day, ct)).Values.FirstOrDefault(),
         };
     }
 
@@ -201,6 +212,7 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
         if (facts.Frozen) return Fail(ServiceResult.Conflict($"{facts.PurchaseName} is frozen on {facts.Day:d MMM yyyy}: it cannot be used for {facts.SessionLabel}."));
         if (facts.AlreadyBooked) return Fail(ServiceResult.Conflict($"{facts.Client} is already booked into {facts.SessionLabel}."));
         if (facts.PeriodId is null) return Fail(ServiceResult.Conflict($"{facts.PurchaseName} is not valid on {facts.SessionLabel}."));
+        if (facts.Limits?.Refusal(facts.PurchaseName) is { } limited) return Fail(ServiceResult.Conflict(limited));
         return null;
     }
 

@@ -22,7 +22,14 @@ public sealed record MemberBookingRequest(int SessionId, int PurchaseId);
 /// invitation shows only what the owner typed in the app (null when the studio invited them at the desk) and no client id,
 /// so the list never names the client an email or barcode belongs to.
 /// </summary>
-public sealed record MemberShareView(int ShareId, int? ClientId, string? Name, ShareStatus Status, DateTime InvitedAtUtc, DateTime? RespondedAtUtc);
+public sealed record MemberShareView(int ShareId, int? ClientId, string? Name, ShareStatus Status, DateTime InvitedAtUtc, DateTime? RespondedAtUtc,
+    MemberShareUse? Use = null);
+/// <summary>What the owner allows this client and what they used today against it ("3 of 4 this month · 7 in all").</summary>
+public sealed record MemberShareUse(int? CapPerPeriod, int? CapTotal, bool Paused, bool NotifyOwner, int UsedInPeriod, int UsedTotal, string UseText)
+{
+    public static MemberShareUse? Of(ShareUse? use) => use is null ? null
+        : new(use.CapPerPeriod, use.CapTotal, use.Paused, use.NotifyOwner, use.UsedInPeriod, use.UsedTotal, use.UseText);
+}
 public sealed record MemberSharingView(int PurchaseId, string Name, bool AllowSharing, int? SharingLimit, int PlacesLeft, IReadOnlyList<MemberShareView> AuthorizedUsers);
 
 /// <summary>
@@ -48,6 +55,7 @@ public static class MemberApi
         me.MapGet("/packages/{purchaseId:int}/sharing", SharingAsync);
         me.MapPost("/packages/{purchaseId:int}/shares", ShareAsync).ProducesProblems(StatusCodes.Status429TooManyRequests); // the daily limit
         me.MapDelete("/shares/{shareId:int}", RemoveShareAsync);
+        me.MapPut("/shares/{shareId:int}/limits", ShareLimitsAsync);
 
         me.MapGet("/packages/{purchaseId:int}/visits", VisitsAsync);
 
@@ -117,6 +125,11 @@ public static class MemberApi
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> RemoveShareAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
         (await sharing.RemoveAsync(user, shareId, ct)).ToHttp();
 
+    /// <summary>The owner sets what one of their authorized clients may use: caps, a pause, notices of their bookings.</summary>
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> ShareLimitsAsync(int shareId, ShareLimits body, ClaimsPrincipal user,
+        ShareLimitsService limits, CancellationToken ct) =>
+        (await limits.SetLimitsAsync(user, shareId, body, ct)).ToHttp();
+
     /// <summary>Who used what on a purchase the member owns or is authorized on (Credit Used By), newest session first.</summary>
     private static async Task<Results<Ok<VisitPage>, ValidationProblem, ServiceProblem>> VisitsAsync(int purchaseId, ClaimsPrincipal user,
         VisitHistoryService visits, CancellationToken ct,
@@ -177,6 +190,6 @@ public static class MemberApi
     private static MemberSharingView SharingOf(PurchaseSharingView view) => new(view.PurchaseId, view.Name, view.AllowSharing, view.SharingLimit, view.PlacesLeft,
         [.. view.Users.Where(u => u.Status is ShareStatus.Pending or ShareStatus.Accepted)
             .Select(u => u.Status == ShareStatus.Accepted
-                ? new MemberShareView(u.ShareId, u.ClientId, u.Name, u.Status, u.InvitedAtUtc, u.RespondedAtUtc)
-                : new MemberShareView(u.ShareId, null, u.InvitedAs, u.Status, u.InvitedAtUtc, u.RespondedAtUtc))]);
+                ? new MemberShareView(u.ShareId, u.ClientId, u.Name, u.Status, u.InvitedAtUtc, u.RespondedAtUtc, MemberShareUse.Of(u.Use))
+                : new MemberShareView(u.ShareId, null, u.InvitedAs, u.Status, u.InvitedAtUtc, u.RespondedAtUtc, MemberShareUse.Of(u.Use)))]);
 }

@@ -27,6 +27,7 @@ public static class SharingEndpoints
         writes.MapDelete("/shares/{shareId:int}", RemoveAsync);
         writes.MapPost("/shares/{shareId:int}/accept", AcceptAsync);
         writes.MapPost("/shares/{shareId:int}/decline", DeclineAsync);
+        writes.MapPut("/shares/{shareId:int}/limits", LimitsAsync);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<NotificationView>>, ServiceProblem>> NotificationsAsync(int clientId, ClaimsPrincipal user,
@@ -56,6 +57,11 @@ public static class SharingEndpoints
 
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> DeclineAsync(int shareId, ClaimsPrincipal user, SharingService sharing, CancellationToken ct) =>
         (await sharing.DeclineAsync(user, shareId, ct)).ToHttp();
+
+    /// <summary>An authorized client's caps, pause and the owner's notices (the desk for the owner).</summary>
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> LimitsAsync(int shareId, ShareLimits body, ClaimsPrincipal user,
+        ShareLimitsService limits, CancellationToken ct) =>
+        (await limits.SetLimitsAsync(user, shareId, body, ct)).ToHttp();
 
     private static ServiceProblem NoSuchClient() => ServiceResult.NotFound("No client has that id.").Problem();
 }

@@ -7,9 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CorePortal.Features.Sharing;
 
 public sealed record DeliveryView(OutboxChannel Channel, OutboxStatus Status, int Attempts, string? LastError, DateTime? SentAtUtc, DateTime NextAttemptAtUtc);
-/// <summary>One share of a purchase; <c>InvitedAs</c> is the email or barcode the owner typed when they invited through the app.</summary>
+/// <summary>
+/// One share of a purchase; <c>InvitedAs</c> is the email or barcode the owner typed when they invited through the app; <c>Use</c>
+/// the client's limits and use against them today (for shares that hold a place).
+/// </summary>
 public sealed record AuthorizedUserView(int ShareId, int ClientId, string Name, ShareStatus Status, DateTime InvitedAtUtc,
-    DateTime? RespondedAtUtc, DateTime? RemovedAtUtc, IReadOnlyList<DeliveryView> Deliveries, string? InvitedAs = null);
+    DateTime? RespondedAtUtc, DateTime? RemovedAtUtc, IReadOnlyList<DeliveryView> Deliveries, string? InvitedAs = null, ShareUse? Use = null);
 public sealed record HistoryView(string Text, string Actor, DateTime AtUtc);
 public sealed record PurchaseSharingView(int PurchaseId, string Name, int OwnerClientId, string OwnerName, string LocationName,
     DateOnly EndsOn, bool IsOver, bool AllowSharing, int? SharingLimit, string TermsNote, string CatalogComparison, int PlacesLeft,
@@ -47,10 +50,13 @@ public sealed class SharingQueries(IDbContextFactory<CoreDbContext> dbFactory, T
         var history = await db.PurchaseHistory.AsNoTracking().Where(h => h.PurchaseId == purchaseId).OrderByDescending(h => h.Id)
             .Select(h => new HistoryView(h.Text, h.Actor, h.AtUtc)).ToListAsync(ct);
 
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var uses = await ShareUse.ReadAsync(db, db.PurchaseShares.Where(s => s.PurchaseId == purchaseId
+            && (s.Status == ShareStatus.Pending || s.Status == ShareStatus.Accepted)), today, ct);
         var users = shares.Select(s => new AuthorizedUserView(s.Id, s.ClientId, s.Name, s.Status, s.InvitedAtUtc, s.RespondedAtUtc, s.RemovedAtUtc,
-            deliveries.Where(d => d.ShareId == s.Id).Select(d => d.View).ToList(), s.InvitedAs)).ToList();
+            deliveries.Where(d => d.ShareId == s.Id).Select(d => d.View).ToList(), s.InvitedAs, uses.GetValueOrDefault(s.Id))).ToList();
         var holding = shares.Count(s => s.Status is ShareStatus.Pending or ShareStatus.Accepted);
-        var isOver = p.Status != PurchaseStatus.Active || p.EndsOn < DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var isOver = p.Status != PurchaseStatus.Active || p.EndsOn < today;
         return ServiceResult.Success(new PurchaseSharingView(p.Id, p.Name, p.OwnerClientId, p.Owner, p.Location, p.EndsOn, isOver, p.AllowSharing, p.SharingLimit,
             p.SharingTermsNote, Compare(p.AllowSharing, p.SharingLimit, p.ItemSharing, p.ItemLimit), Math.Max(0, (p.SharingLimit ?? 0) - holding), users, history));
     }
