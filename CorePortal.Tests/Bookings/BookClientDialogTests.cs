@@ -27,6 +27,7 @@ public sealed class BookClientDialogTests : PortalComponentTest, IAsyncDisposabl
         Services.AddSingleton(new ClientSearchService(_db));
         Services.AddMetrics().AddSingleton<PortalMetrics>();
         Services.AddScoped<CorePortal.Features.Memberships.MembershipRenewal>();
+        Services.AddSingleton<CorePortal.Features.Notifications.OutboxSignal>();
         Services.AddScoped<BookingService>();
         Services.AddScoped<CurrentUser>();
         AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);
