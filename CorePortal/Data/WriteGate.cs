@@ -217,4 +217,7 @@ public static class LockNames
     public static string MemberLogin(int clientId) => $"member-login:client:{clientId}";
 
     public static string LoginEmail(string normalizedEmail) => $"member-login:email:{normalizedEmail}";
+
+    /// <summary>A session's waitlist: joiners take turns so its size holds.</summary>
+    public static string Waitlist(int sessionId) => $"waitlist:{sessionId}";
 }

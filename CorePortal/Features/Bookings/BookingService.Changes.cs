@@ -65,7 +65,17 @@ public sealed partial class BookingService
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await feed.PublishPeriodsAsync(db, [booking.PeriodId], CancellationToken.None);
+        await FillWaitlistAsync(booking.SessionId);
         return ServiceResult.Ok($"{booking.Client}'s booking for {sessionLabel} is cancelled and the credit refunded.");
+    }
+
+    /// <summary>
+    /// Committed, a place is free: the first on the waitlist gets it now. Not with the caller's token: the cancellation stands
+    /// whether or not its caller waits, and a promotion that fails here is made by WaitlistJob's next sweep.
+    /// </summary>
+    internal async Task FillWaitlistAsync(int sessionId)
+    {
+        if (waitlist is not null) await waitlist().FillAsync(sessionId, CancellationToken.None);
     }
 
     /// <summary>Marks the client as attended; the credit stays used.</summary>

@@ -14,7 +14,11 @@ public sealed record MemberBooking(int BookingId, int SessionId, string Session,
     public string StatusText => SessionLabel.StatusText(Status);
 }
 
-public sealed record MemberBookingPage(IReadOnlyList<MemberBooking> Items, int TotalCount);
+public sealed record MemberBookingPage(IReadOnlyList<MemberBooking> Items, int TotalCount)
+{
+    /// <summary>With the upcoming bookings: the sessions the member waits for, with their position on each list.</summary>
+    public IReadOnlyList<WaitlistRow> Waiting { get; init; } = [];
+}
 
 /// <summary>The reads only the members' app needs; everything else goes through the services the portal uses.</summary>
 public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
@@ -36,6 +40,7 @@ public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, Ti
             .Select(b => new MemberBooking(b.Id, b.SessionId, b.Session!.Name, b.Session.StartsAt, b.Session.Location!.Name, b.Session.Trainer,
                 b.Status, b.PurchaseId, b.Purchase!.Name, b.Purchase.OwnerClient!.FirstName + " " + b.Purchase.OwnerClient.LastName))
             .ToListAsync(ct);
-        return ServiceResult.Success(new MemberBookingPage(rows, total));
+        List<WaitlistRow> waiting = upcoming ? await WaitlistService.MineAsync(db, clientId, now, ct) : [];
+        return ServiceResult.Success(new MemberBookingPage(rows, total) { Waiting = waiting });
     }
 }
