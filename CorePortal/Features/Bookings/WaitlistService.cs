@@ -24,11 +24,13 @@ public sealed record WaitlistJoin(int ClientId, int? PurchaseId = null);
 public sealed class WaitlistService(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
 {
     public const string PurchaseField = "purchaseId";
+    public const string ClientField = "clientId";
 
     /// <summary>Puts the client on the session's waitlist, reserving the chosen purchase or their earliest-expiring usable one.</summary>
     public async Task<ServiceResult<WaitlistRow>> JoinAsync(ClaimsPrincipal user, int sessionId, WaitlistJoin join, CancellationToken ct = default)
     {
         if (!Access.CanUseCreditsFor(user, join.ClientId)) return Fail(ServiceResult.Forbidden("Your role does not allow this client to join a waitlist."));
+        if (join.ClientId <= 0) return Fail(ServiceResult.Invalid(ClientField, "Choose the client."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var s = await db.Sessions.AsNoTracking().Where(x => x.Id == sessionId)
             .Select(x => new { x.Name, x.StartsAt, x.Capacity, x.BookedCount, x.WaitlistSize, x.Location!.TimeZoneId, x.Location.WaitlistCutoffHours })
@@ -128,9 +130,9 @@ public sealed class WaitlistService(IDbContextFactory<CoreDbContext> dbFactory, 
         Waiting(db, db.WaitlistEntries.Where(w => w.SessionId == sessionId)).ToListAsync(ct);
 
     /// <summary>The client's waiting entries for sessions from <paramref name="from"/> (studio-local), soonest first, each with its position.</summary>
-    public static Task<List<WaitlistRow>> MineAsync(CoreDbContext db, int clientId, DateTime from, CancellationToken ct) =>
-        Waiting(db, db.WaitlistEntries.Where(w => w.ClientId == clientId && w.Session!.StartsAt >= from))
-            .OrderBy(r => r.StartsAt).ThenBy(r => r.EntryId).ToListAsync(ct);
+    public static async Task<List<WaitlistRow>> MineAsync(CoreDbContext db, int clientId, DateTime from, CancellationToken ct) =>
+        [.. (await Waiting(db, db.WaitlistEntries.Where(w => w.ClientId == clientId && w.Session!.StartsAt >= from)).ToListAsync(ct))
+            .OrderBy(r => r.StartsAt).ThenBy(r => r.EntryId)];
 
     // Position: 1 + the waiting entries of the same session ahead of this one (joined earlier, or at once with a lower id).
     private static IQueryable<WaitlistRow> Waiting(CoreDbContext db, IQueryable<WaitlistEntry> entries) =>
