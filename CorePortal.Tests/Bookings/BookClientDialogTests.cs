@@ -28,6 +28,7 @@ public sealed class BookClientDialogTests : PortalComponentTest, IAsyncDisposabl
         Services.AddMetrics().AddSingleton<PortalMetrics>();
         Services.AddScoped<CorePortal.Features.Memberships.MembershipRenewal>();
         Services.AddScoped<BookingService>();
+        Services.AddScoped<WaitlistService>(); // the dialog also puts clients on a waitlist
         Services.AddScoped<CurrentUser>();
         AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);
     }
