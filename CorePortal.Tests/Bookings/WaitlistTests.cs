@@ -172,6 +172,24 @@ public sealed class WaitlistTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_a_purchase_that_cancels_a_booking_promotes_the_first_waiting_client()
+    {
+        var (session, booked) = await FullSessionAsync(capacity: 1, waitlistSize: 5);
+        var ana = await ClientWithPackAsync("Ana");
+        await _world.JoinWaitlistAsync(session, ana);
+        var pack = await SourceOfAsync(booked);
+
+        var cancelled = await _world.Cancellations.CancelAsync(TestUsers.Staff, pack.Id,
+            new CorePortal.Features.Memberships.CancellationRequest(CorePortal.Features.Memberships.CancelEffective.Now, "Moving away"), Ct);
+
+        Assert.True(cancelled.Succeeded, cancelled.Message);
+        await using var db = _world.Db.CreateDbContext();
+        Assert.Equal(WaitlistStatus.Promoted, (await db.WaitlistEntries.SingleAsync(w => w.ClientId == ana.Id, Ct)).Status);
+        Assert.Equal(1, (await db.Sessions.SingleAsync(s => s.Id == session.Id, Ct)).BookedCount);
+        await AssertLedgerAgreesAsync(db);
+    }
+
+    [Fact]
     public async Task After_the_cutoff_a_freed_place_promotes_nobody_and_the_list_closes_there_and_by_the_sweep()
     {
         var (session, booked) = await FullSessionAsync(capacity: 1, waitlistSize: 5, dayOffset: 0, at: new TimeOnly(14, 0));

@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CorePortal.Features.Memberships;
 
 /// <summary>Freezes (holds) of one purchase: preview, freeze, and end early. Every rule is checked here, on the server.</summary>
-public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock, Bookings.WaitlistPromoter waitlist)
+public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock,
+    Func<Bookings.WaitlistPromoter>? waitlist = null)
 {
     public const string ModeField = "mode";
 
@@ -36,7 +37,8 @@ public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, Ba
     }
 
     /// <summary>Committed: the places the freeze freed (cancelled bookings) go to the sessions' waitlists.</summary>
-    internal Task FillWaitlistsAsync(IEnumerable<int> sessionIds) => waitlist.FillAllAsync(sessionIds);
+    /// <remarks>Made when needed (Func): screens that only ask whether a purchase is frozen do not build the booking services.</remarks>
+    internal Task FillWaitlistsAsync(IEnumerable<int> sessionIds) => waitlist is null ? Task.CompletedTask : waitlist().FillAllAsync(sessionIds);
 
     /// <summary>What ending the freeze early would write (the last frozen day yesterday unless told); writes nothing.</summary>
     public async Task<ServiceResult<FreezePlan>> PreviewEndAsync(ClaimsPrincipal user, int purchaseId, int freezeId, FreezeEndInput input, CancellationToken ct = default)
