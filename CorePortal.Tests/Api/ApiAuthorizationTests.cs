@@ -43,7 +43,7 @@ public sealed class ApiAuthorizationTests(ApiApp app)
     {
         var data = new TheoryData<string, string, HttpStatusCode>();
         string[] own = ["/api/me", "/api/me/packages", "/api/me/invitations", "/api/me/bookings", "/api/me/bookings?past=true", "/api/me/notifications",
-            "/api/me/locations", "/api/me/sessions?day={today}&locationId=1", "/api/me/credit-sources?sessionId={session}"];
+            "/api/me/locations", "/api/me/sessions?day={today}&locationId=1", "/api/me/credit-sources?sessionId={session}", "/api/me/sessions/{session}/waitlist"];
         foreach (var path in own.Append("/api/me/packages/{pack}/sharing").Append("/api/me/packages/{pack}/visits"))
         {
             data.Add(Anonymous, path, HttpStatusCode.Unauthorized);
@@ -107,6 +107,8 @@ public sealed class ApiAuthorizationTests(ApiApp app)
         Add("POST", "/api/sales", forbidden, bad, bad);
         Add("POST", "/api/sessions", forbidden, bad, bad);
         Add("GET", "/api/sessions/{session}/roster", ok, ok, ok);
+        Add("GET", "/api/sessions/{session}/waitlist", ok, ok, ok);
+        Add("POST", "/api/sessions/{session}/waitlist", forbidden, bad, bad);
         return data;
     }
 

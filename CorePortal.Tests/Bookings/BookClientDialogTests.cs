@@ -29,6 +29,7 @@ public sealed class BookClientDialogTests : PortalComponentTest, IAsyncDisposabl
         Services.AddScoped<CorePortal.Features.Memberships.MembershipRenewal>();
         Services.AddSingleton<CorePortal.Features.Notifications.OutboxSignal>();
         Services.AddScoped<BookingService>();
+        Services.AddScoped<WaitlistService>(); // the dialog also puts clients on a waitlist
         Services.AddScoped<CurrentUser>();
         AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);
     }

@@ -59,6 +59,7 @@ public class PortalFactory : LoopbackApp
         // The membership job would renew and expire the demo data at start-up, under the tests' feet; its tests run its pass
         // themselves (MembershipJob.RunOnceAsync), and a test that wants it running sets this back.
         builder.UseSetting("Memberships:RunJob", "false");
+        builder.UseSetting("Waitlist:RunJob", "false"); // likewise: its tests run WaitlistJob.RunOnceAsync
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Log is not null) builder.ConfigureLogging(l => l.AddProvider(Log));
         // Every context of the app refuses a write around the write door, so each test through the app proves there is none.

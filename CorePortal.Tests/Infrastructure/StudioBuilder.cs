@@ -61,6 +61,9 @@ public sealed class StudioBuilder : IDisposable
     public OutboxSignal Signal => Get<OutboxSignal>();
     public BookingService Bookings => Get<BookingService>();
     public BookingPolicyService Policies => Get<BookingPolicyService>();
+    public WaitlistService Waitlist => Get<WaitlistService>();
+    public WaitlistPromoter Promoter => Get<WaitlistPromoter>();
+    public WaitlistJob WaitlistJob => Get<WaitlistJob>();
     public VisitHistoryService Visits => Get<VisitHistoryService>();
     public ScheduleService Schedule => Get<ScheduleService>();
     public SaleService Sales => Get<SaleService>();
@@ -272,15 +275,16 @@ public sealed class StudioBuilder : IDisposable
     }
 
     /// <summary>A session on the schedule, the given number of days from today at 07:00 unless told.</summary>
-    public async Task<Session> SessionAsync(string name, int dayOffset = 1, int capacity = 20, string trainer = "Jordan Lee", TimeOnly? at = null) =>
-        await SessionOnAsync(name, Today.AddDays(dayOffset), at ?? new TimeOnly(7, 0), capacity, trainer);
+    public async Task<Session> SessionAsync(string name, int dayOffset = 1, int capacity = 20, string trainer = "Jordan Lee", TimeOnly? at = null,
+        int waitlistSize = 0) =>
+        await SessionOnAsync(name, Today.AddDays(dayOffset), at ?? new TimeOnly(7, 0), capacity, trainer, waitlistSize);
 
-    private async Task<Session> SessionOnAsync(string name, DateOnly day, TimeOnly at, int capacity = 20, string trainer = "Jordan Lee")
+    private async Task<Session> SessionOnAsync(string name, DateOnly day, TimeOnly at, int capacity = 20, string trainer = "Jordan Lee", int waitlistSize = 0)
     {
         var id = Check(await Schedule.CreateSessionAsync(TestUsers.Staff, new SessionInput
         {
             Name = name, LocationId = Location.Id, Trainer = trainer, Date = day.ToDateTime(TimeOnly.MinValue), StartTime = at.ToTimeSpan(),
-            DurationMinutes = 45, Capacity = capacity,
+            DurationMinutes = 45, Capacity = capacity, WaitlistSize = waitlistSize,
         }));
         await using var db = await Db.CreateDbContextAsync();
         return await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == id);
@@ -289,6 +293,10 @@ public sealed class StudioBuilder : IDisposable
     /// <summary>Books the client into the session from the purchase, at the desk.</summary>
     public async Task<BookingReceipt> BookAsync(Session session, Client client, Purchase purchase) =>
         Check(await Bookings.BookAsync(TestUsers.Staff, session.Id, client.Id, purchase.Id, null));
+
+    /// <summary>Puts the client on the session's waitlist at the desk, reserving the purchase given or their earliest-expiring one.</summary>
+    public async Task<WaitlistRow> JoinWaitlistAsync(Session session, Client client, Purchase? purchase = null) =>
+        Check(await Waitlist.JoinAsync(TestUsers.Staff, session.Id, new WaitlistJoin(client.Id, purchase?.Id)));
 
     /// <summary>A new client with a 10-class pack of their own, sold today, and a class tomorrow to book: what live tests book.</summary>
     public async Task<Bookable> BookableAsync()

@@ -225,4 +225,7 @@ public static class LockNames
 
     /// <summary>A client's late cancellations: the grace allowance counts them, then one more may be free.</summary>
     public static string LateCancellations(int clientId) => $"late-cancellations:client:{clientId}";
+
+    /// <summary>A session's waitlist: joiners take turns so its size holds.</summary>
+    public static string Waitlist(int sessionId) => $"waitlist:{sessionId}";
 }

@@ -28,6 +28,12 @@ public static class FeatureSetup
         services.AddScoped<Bookings.BookingPolicyService>();
         services.AddScoped<Bookings.ScheduleService>();
         services.AddScoped<Bookings.VisitHistoryService>();
+        // The waitlist: BookingService fills a freed place through the promoter, which books through BookingService (hence the Func).
+        services.AddScoped<Bookings.WaitlistService>();
+        services.AddScoped<Bookings.WaitlistPromoter>();
+        services.AddScoped<Func<Bookings.WaitlistPromoter>>(sp => sp.GetRequiredService<Bookings.WaitlistPromoter>);
+        services.AddSingleton<Bookings.WaitlistJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<Bookings.WaitlistJob>());
 
         // Sharing: Retail Configurations, New Sale with shared clients, invitations through the outbox
         services.AddScoped<Catalog.CatalogService>();

@@ -71,10 +71,20 @@ public sealed partial class BookingService
             bookingId, user.ActorName(), nowUtc, ledgerNote, ct);
         await tx.CommitAsync(ct);
         await feed.PublishPeriodsAsync(db, [booking.PeriodId], CancellationToken.None);
+        await FillWaitlistAsync(booking.SessionId);
         var done = $"{booking.Client}'s booking for {sessionLabel} is cancelled";
         return ServiceResult.Ok(keeps ? $"{done}, late: the credit is kept ({policy.RuleName})."
             : consequence.FreeUnderGrace ? $"{done} and the credit refunded: a free late cancellation ({consequence.GraceUsedAfter} of {policy.GraceCount} used)."
             : $"{done} and the credit refunded.");
+    }
+
+    /// <summary>
+    /// Committed, a place is free: the first on the waitlist gets it now. Not with the caller's token: the cancellation stands
+    /// whether or not its caller waits, and a promotion that fails here is made by WaitlistJob's next sweep.
+    /// </summary>
+    internal async Task FillWaitlistAsync(int sessionId)
+    {
+        if (waitlist is not null) await waitlist().FillAsync(sessionId, CancellationToken.None);
     }
 
     // Moves a period's Used by one (a refund, a waiver) only while that stays at or above zero; 0 when it did not.

@@ -13,7 +13,7 @@ namespace CorePortal.Features.Bookings;
 /// one transaction, so simultaneous requests can never spend a credit or a place twice.
 /// </summary>
 public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock, PortalMetrics metrics,
-    Memberships.MembershipRenewal renewal, Notifications.OutboxSignal outbox)
+    Memberships.MembershipRenewal renewal, Notifications.OutboxSignal outbox, Func<WaitlistPromoter>? waitlist = null)
 {
     /// <summary>
     /// The client's own active purchases and the accepted shared ones, each with the time frame containing the
@@ -96,8 +96,9 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
     }
 
     // Under the write lock: one statement per step, so other bookers wait for as little as possible.
+    // beforeCommit (a waitlist promotion) runs in the same transaction once the booking row exists; false undoes everything.
     private async Task<ServiceResult<BookingReceipt>> WriteBookingAsync(CoreDbContext db, ClaimsPrincipal user, BookingFacts facts,
-        int clientId, string? requestKey, CancellationToken ct)
+        int clientId, string? requestKey, CancellationToken ct, Func<CoreDbContext, int, Task<bool>>? beforeCommit = null)
     {
         await using var tx = await db.BeginWriteAsync(ct);
         // PostgreSQL has no writer queue: the same request sent twice waits here for the first to commit, so its second look
@@ -137,6 +138,8 @@ public sealed partial class BookingService(IDbContextFactory<CoreDbContext> dbFa
               {user.ActorName()}, {now}, {$"{facts.SessionLabel}, used by {facts.Client}"})
             """, ct);
         if (facts.Limits is { NotifyOwner: true } asked) await QueueOwnerNoticeAsync(db, facts, asked, now, ct);
+        if (beforeCommit is not null && !await beforeCommit(db, bookingId))
+            return Fail(ServiceResult.Conflict("The waitlist entry changed meanwhile; nothing was booked."));
         await tx.CommitAsync(ct);
         if (facts.Limits is { NotifyOwner: true }) outbox.Poke();
         // Committed: tell listeners (even if the caller gave up) from what the debit returned, without reading again.

@@ -13,7 +13,11 @@ public sealed record LiveAttendee(int BookingId, string ClientName, string Purch
     public string RemainingText => Remaining is { } left ? left.ToString(System.Globalization.CultureInfo.InvariantCulture) : "∞";
 }
 
-public sealed record LiveSession(SessionRow Session, IReadOnlyList<LiveAttendee> Attendees);
+public sealed record LiveSession(SessionRow Session, IReadOnlyList<LiveAttendee> Attendees)
+{
+    /// <summary>Who waits for a place, in the order they are promoted.</summary>
+    public IReadOnlyList<WaitlistRow> Waiting { get; init; } = [];
+}
 
 // The Live page's read: a day's sessions at a location with everyone booked, attended or a no-show.
 public sealed partial class ScheduleService
@@ -36,6 +40,8 @@ public sealed partial class ScheduleService
             })
             .ToListAsync(ct);
         var bySession = attendees.ToLookup(a => a.SessionId, a => a.Row);
-        return ServiceResult.Success<IReadOnlyList<LiveSession>>(sessions.Select(s => new LiveSession(s, bySession[s.Id].ToList())).ToList());
+        var waiting = (await WaitlistService.WaitingInAsync(db, ids, ct)).ToLookup(w => w.SessionId);
+        return ServiceResult.Success<IReadOnlyList<LiveSession>>(
+            sessions.Select(s => new LiveSession(s, bySession[s.Id].ToList()) { Waiting = [.. waiting[s.Id]] }).ToList());
     }
 }

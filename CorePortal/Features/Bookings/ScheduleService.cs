@@ -6,9 +6,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CorePortal.Features.Bookings;
 
-public sealed record SessionRow(int Id, string Name, string Trainer, DateTime StartsAt, int DurationMinutes, int Capacity, int BookedCount, string TimeZoneId = "")
+public sealed record SessionRow(int Id, string Name, string Trainer, DateTime StartsAt, int DurationMinutes, int Capacity, int BookedCount, string TimeZoneId = "",
+    int WaitlistSize = 0, int Waiting = 0)
 {
     public string Label => SessionLabel.Of(Name, StartsAt);
+
+    /// <summary>What the schedule shows for the places: "8 / 12", "Full", "Full · 3 waiting".</summary>
+    public string PlacesText => BookedCount < Capacity ? $"{BookedCount} / {Capacity}" : Waiting > 0 ? $"Full · {Waiting} waiting" : "Full";
 }
 public sealed record RosterRow(int BookingId, string ClientName, string Barcode, string PurchaseName, BookingStatus Status)
 {
@@ -30,6 +34,8 @@ public sealed class SessionInput
     public TimeSpan? StartTime { get; set; }
     public int DurationMinutes { get; set; } = 60;
     public int Capacity { get; set; } = 12;
+    /// <summary>How many may wait for a place once the session is full; 0: no waitlist.</summary>
+    public int WaitlistSize { get; set; }
 }
 
 /// <summary>The schedule: sessions by day and location, new sessions, and a session's roster (the client to book is found by ClientSearchService).</summary>
@@ -60,7 +66,8 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
         return await db.Sessions.AsNoTracking()
             .Where(s => s.LocationId == locationId && s.StartsAt >= from && s.StartsAt < to)
             .OrderBy(s => s.StartsAt).ThenBy(s => s.Name)
-            .Select(s => new SessionRow(s.Id, s.Name, s.Trainer, s.StartsAt, s.DurationMinutes, s.Capacity, s.BookedCount, s.Location!.TimeZoneId))
+            .Select(s => new SessionRow(s.Id, s.Name, s.Trainer, s.StartsAt, s.DurationMinutes, s.Capacity, s.BookedCount, s.Location!.TimeZoneId,
+                s.WaitlistSize, db.WaitlistEntries.Count(w => w.SessionId == s.Id && w.Status == WaitlistStatus.Waiting)))
             .ToListAsync(ct);
     }
 
@@ -82,6 +89,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
         if (input.StartTime is not { } start || start < TimeSpan.Zero || start >= TimeSpan.FromDays(1)) errors[nameof(input.StartTime)] = ["Choose the start time."];
         if (input.DurationMinutes is < 5 or > 300) errors[nameof(input.DurationMinutes)] = ["The duration is 5 to 300 minutes."];
         if (input.Capacity is < 1 or > 500) errors[nameof(input.Capacity)] = ["The capacity is 1 to 500 places."];
+        if (input.WaitlistSize is < 0 or > 500) errors[nameof(input.WaitlistSize)] = ["The waitlist takes 0 (none) to 500 clients."];
         if (errors.Count > 0) return ServiceResult.Failure<int>(ServiceResult.Invalid(errors));
 
         var session = new Session
@@ -89,7 +97,7 @@ public sealed partial class ScheduleService(IDbContextFactory<CoreDbContext> dbF
             Name = name!, LocationId = input.LocationId, Trainer = trainer!,
             // Studio-local, whatever kind the date came in as (an API body may say Utc): PostgreSQL's timestamp takes no other.
             StartsAt = DateTime.SpecifyKind(input.Date!.Value.Date + input.StartTime!.Value, DateTimeKind.Unspecified),
-            DurationMinutes = input.DurationMinutes, Capacity = input.Capacity,
+            DurationMinutes = input.DurationMinutes, Capacity = input.Capacity, WaitlistSize = input.WaitlistSize,
         };
         await using var tx = await db.BeginWriteAsync(ct);
         db.Sessions.Add(session);

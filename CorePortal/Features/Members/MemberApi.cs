@@ -17,6 +17,9 @@ namespace CorePortal.Features.Members;
 
 public sealed record ShareWithRequest(string? EmailOrBarcode);
 public sealed record MemberBookingRequest(int SessionId, int PurchaseId);
+
+/// <summary>A member joining a waitlist: the purchase to reserve, or none for their earliest-expiring usable one.</summary>
+public sealed record MemberWaitlistJoin(int? PurchaseId = null);
 /// <summary>
 /// One place on a member's purchase. A client who accepted is shown by name (they agreed to share with this owner); a pending
 /// invitation shows only what the owner typed in the app (null when the studio invited them at the desk) and no client id,
@@ -66,6 +69,9 @@ public static class MemberApi
         me.MapPost("/bookings", BookAsync);
         me.MapGet("/bookings/{bookingId:int}/cancellation", CancellationAsync);
         me.MapPost("/bookings/{bookingId:int}/cancel", CancelAsync);
+        me.MapGet("/sessions/{sessionId:int}/waitlist", MyWaitlistAsync);
+        me.MapPost("/sessions/{sessionId:int}/waitlist", JoinWaitlistAsync);
+        me.MapDelete("/sessions/{sessionId:int}/waitlist/{entryId:int}", LeaveWaitlistAsync);
 
         me.MapGet("/notifications", NotificationsAsync);
 
@@ -176,6 +182,24 @@ public static class MemberApi
     private static async Task<Results<Ok<CancellationConsequence>, ServiceProblem>> CancellationAsync(int bookingId, ClaimsPrincipal user,
         BookingPolicyService policies, CancellationToken ct) =>
         (await policies.ConsequenceAsync(user, bookingId, ct)).ToHttp();
+
+    /// <summary>The member's place on the session's waitlist (empty when not waiting): position 1 is promoted first.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<WaitlistRow>>, ServiceProblem>> MyWaitlistAsync(int sessionId, ClaimsPrincipal user,
+        WaitlistService waitlist, CancellationToken ct) =>
+        (await waitlist.ListAsync(user, sessionId, ct)).ToHttp();
+
+    /// <summary>Joins a full session's waitlist, reserving the purchase given or the member's earliest-expiring usable one.</summary>
+    private static async Task<Results<Created<WaitlistRow>, ServiceProblem>> JoinWaitlistAsync(int sessionId, MemberWaitlistJoin body, ClaimsPrincipal user,
+        WaitlistService waitlist, CancellationToken ct)
+    {
+        var joined = await waitlist.JoinAsync(user, sessionId, new WaitlistJoin(Me(user), body.PurchaseId), ct);
+        if (!joined.Succeeded) return joined.Problem();
+        return TypedResults.Created($"/api/me/sessions/{sessionId}/waitlist/{joined.Value!.EntryId}", joined.Value!);
+    }
+
+    private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> LeaveWaitlistAsync(int sessionId, int entryId, ClaimsPrincipal user,
+        WaitlistService waitlist, CancellationToken ct) =>
+        (await waitlist.LeaveAsync(user, sessionId, entryId, ct)).ToHttp();
 
     private static async Task<Results<Ok<ApiMessage>, ServiceProblem>> CancelAsync(int bookingId, ClaimsPrincipal user, BookingService booking, CancellationToken ct) =>
         (await booking.CancelAsync(user, bookingId, ct: ct)).ToHttp();

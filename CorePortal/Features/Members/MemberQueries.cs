@@ -19,7 +19,11 @@ public sealed record MemberBooking(int BookingId, int SessionId, string Session,
     public CancellationConsequence? Cancellation { get; init; }
 }
 
-public sealed record MemberBookingPage(IReadOnlyList<MemberBooking> Items, int TotalCount);
+public sealed record MemberBookingPage(IReadOnlyList<MemberBooking> Items, int TotalCount)
+{
+    /// <summary>With the upcoming bookings: the sessions the member waits for, with their position on each list.</summary>
+    public IReadOnlyList<WaitlistRow> Waiting { get; init; } = [];
+}
 
 /// <summary>The reads only the members' app needs; everything else goes through the services the portal uses.</summary>
 public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, TimeProvider clock)
@@ -46,6 +50,7 @@ public sealed class MemberQueries(IDbContextFactory<CoreDbContext> dbFactory, Ti
         for (var i = 0; i < rows.Count; i++) // the same rule the cancellation applies, shown before the call
             if (rows[i].Status == BookingStatus.Booked)
                 rows[i] = rows[i] with { Cancellation = await CancellationConsequence.OfAsync(db, rows[i].BookingId, clock, ct) };
-        return ServiceResult.Success(new MemberBookingPage(rows, total));
+        List<WaitlistRow> waiting = upcoming ? await WaitlistService.MineAsync(db, clientId, notStarted, ct) : [];
+        return ServiceResult.Success(new MemberBookingPage(rows, total) { Waiting = waiting });
     }
 }

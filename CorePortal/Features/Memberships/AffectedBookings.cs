@@ -97,6 +97,10 @@ public static class AffectedBookings
             ServiceResult.Failure<IReadOnlyList<BookingDecision>>(ServiceResult.Invalid(Field, message));
     }
 
+    /// <summary>The sessions where the decisions free a place (a cancelled booking): their waitlists are filled after the commit.</summary>
+    public static IReadOnlyList<int> FreedSessions(IReadOnlyList<AffectedBooking> affected, IReadOnlyList<BookingDecision> decisions) =>
+        [.. decisions.Where(d => d.Choice == BookingChoice.Cancel).Select(d => affected.Single(a => a.BookingId == d.BookingId).SessionId).Distinct()];
+
     /// <summary>How many credits each period of this purchase gets back from the decisions (moves and cancellations refund one each).</summary>
     public static Dictionary<int, int> RefundsPerPeriod(IReadOnlyList<AffectedBooking> affected, IReadOnlyList<BookingDecision> decisions) =>
         decisions.Where(d => d.Choice != BookingChoice.Keep)

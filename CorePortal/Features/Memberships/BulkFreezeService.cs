@@ -70,6 +70,7 @@ public sealed class BulkFreezeService(IDbContextFactory<CoreDbContext> dbFactory
         await db.SaveChangesAsync(ct);
         var lines = new List<BulkFreezeLine>();
         var touched = new List<int>();
+        var freed = new List<int>();
         foreach (var id in ids) // in id order: two bulk freezes lock their purchases in the same order
         {
             var names = await NamesAsync(db, id, ct);
@@ -78,9 +79,11 @@ public sealed class BulkFreezeService(IDbContextFactory<CoreDbContext> dbFactory
                 return ServiceResult.Failure<BulkFreezePlan>(result with { Message = $"{names.Purchase} of {names.Client}: {result.Message} Nothing was frozen." });
             lines.Add(Line(names, result, input));
             touched.AddRange(periods);
+            freed.AddRange(AffectedBookings.FreedSessions(result.Value!.Bookings, result.Value.Decisions));
         }
         await tx.CommitAsync(ct);
         await feed.PublishPeriodsAsync(db, touched, CancellationToken.None);
+        await freezes.FillWaitlistsAsync(freed);
         return ServiceResult.Success(Totals(scope!, input, lines) with { BulkFreezeId = bulk.Id }, $"Froze {N(lines.Count)} purchases");
     }
 

@@ -14,7 +14,8 @@ namespace CorePortal.Features.Memberships;
 /// renewal job sets Status Cancelled once that day has passed). Every period that ends after CancelsOn is forfeited and closed
 /// there, after the refunds of the bookings moved or cancelled; the shares end when the cancellation is saved.
 /// </summary>
-public sealed class CancellationService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, OutboxSignal outbox, TimeProvider clock)
+public sealed class CancellationService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, OutboxSignal outbox, TimeProvider clock,
+    Func<Bookings.WaitlistPromoter>? waitlist = null)
 {
     public const int MaxReasonLength = 500;
     public const string EffectiveField = "effective";
@@ -85,6 +86,7 @@ public sealed class CancellationService(IDbContextFactory<CoreDbContext> dbFacto
         if (plan.Shares.Count > 0) outbox.Poke();
         // Committed: tell listeners even if the caller gave up. The periods of other purchases that took moved bookings too.
         await feed.PublishPeriodsAsync(db, periods.Select(p => p.Id).Concat(applied.Value!).Distinct(), CancellationToken.None);
+        if (waitlist is not null) await waitlist().FillAllAsync(AffectedBookings.FreedSessions(plan.Bookings, plan.Decisions));
         return ServiceResult.Success(plan, $"{plan.PurchaseName} {(plan.StatusAfter == PurchaseStatus.Cancelled ? "was cancelled" : $"cancels on {plan.CancelsOn:d MMM yyyy}")}.");
     }
 

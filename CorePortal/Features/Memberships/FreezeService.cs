@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CorePortal.Features.Memberships;
 
 /// <summary>Freezes (holds) of one purchase: preview, freeze, and end early. Every rule is checked here, on the server.</summary>
-public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock)
+public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, BalanceFeed feed, TimeProvider clock,
+    Func<Bookings.WaitlistPromoter>? waitlist = null)
 {
     public const string ModeField = "mode";
 
@@ -31,8 +32,13 @@ public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, Ba
         if (!result.Succeeded) return result;
         await tx.CommitAsync(ct);
         await feed.PublishPeriodsAsync(db, touched, CancellationToken.None);
+        await FillWaitlistsAsync(AffectedBookings.FreedSessions(result.Value!.Bookings, result.Value.Decisions));
         return result;
     }
+
+    /// <summary>Committed: the places the freeze freed (cancelled bookings) go to the sessions' waitlists.</summary>
+    /// <remarks>Made when needed (Func): screens that only ask whether a purchase is frozen do not build the booking services.</remarks>
+    internal Task FillWaitlistsAsync(IEnumerable<int> sessionIds) => waitlist is null ? Task.CompletedTask : waitlist().FillAllAsync(sessionIds);
 
     /// <summary>What ending the freeze early would write (the last frozen day yesterday unless told); writes nothing.</summary>
     public async Task<ServiceResult<FreezePlan>> PreviewEndAsync(ClaimsPrincipal user, int purchaseId, int freezeId, FreezeEndInput input, CancellationToken ct = default)
