@@ -73,7 +73,8 @@ public sealed class SharingPanelsTests : BunitContext, IAsyncLifetime
             b.CloseComponent();
         });
         var panel = Render<AuthorizedUsersPanel>(p => p.Add(x => x.PurchaseId, purchaseId));
-        panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("[data-testid=share-paused-chip]")));
+        panel.WaitForAssertion(() => panel.Find("[data-testid=share-limits]")); // loaded: the shares are listed
+        Assert.Empty(panel.FindAll("[data-testid=share-paused-chip]"));
 
         panel.Find("[data-testid=share-limits]").Click();
         providers.WaitForAssertion(() => providers.Find("[data-testid=share-limits-dialog]"));

@@ -17,9 +17,20 @@ public static class LocationTime
     public static TimeZoneInfo Zone(string? timeZoneId, TimeProvider clock) =>
         string.IsNullOrEmpty(timeZoneId) ? clock.LocalTimeZone : TimeZoneInfo.FindSystemTimeZoneById(timeZoneId);
 
-    /// <summary>Whether the id names a time zone this machine knows (IANA ids, "Europe/London").</summary>
-    public static bool IsKnownZone(string? timeZoneId) =>
-        !string.IsNullOrWhiteSpace(timeZoneId) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out _);
+    /// <summary>Whether the id names a time zone this machine knows (IANA ids, "Europe/London"), in any letter case.</summary>
+    public static bool IsKnownZone(string? timeZoneId) => KnownZoneId(timeZoneId) is not null;
+
+    /// <summary>
+    /// The machine's own id for a zone named in any letter case ("america/new_york" is "America/New_York"); null when it knows
+    /// none. Linux finds zones by file name, so a lookup alone is case-sensitive, unless the zone happens to be cached already.
+    /// </summary>
+    public static string? KnownZoneId(string? timeZoneId)
+    {
+        if (string.IsNullOrWhiteSpace(timeZoneId)) return null;
+        var listed = TimeZoneInfo.GetSystemTimeZones().FirstOrDefault(z => string.Equals(z.Id, timeZoneId, StringComparison.OrdinalIgnoreCase));
+        if (listed is not null) return listed.Id;
+        return TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var found) ? found.Id : null; // an alias the list leaves out
+    }
 
     /// <summary>The wall-clock time now at a location in <paramref name="zone"/>.</summary>
     public static DateTime Now(TimeProvider clock, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;

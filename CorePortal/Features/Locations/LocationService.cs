@@ -56,7 +56,7 @@ public sealed class LocationService(IDbContextFactory<CoreDbContext> dbFactory, 
         if (location is null) return ServiceResult.Failure<LocationOption>(ServiceResult.NotFound("That location no longer exists."));
         location.Name = name ?? location.Name;
         // The zone is stored as the machine names it (an id given in other letter case finds the same zone).
-        location.TimeZoneId = zone.Length == 0 ? "" : LocationTime.Zone(zone, clock).Id;
+        location.TimeZoneId = zone.Length == 0 ? "" : LocationTime.KnownZoneId(zone)!;
         location.WaitlistCutoffHours = input.WaitlistCutoffHours;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
