@@ -112,8 +112,8 @@ public static class AffectedBookings
     /// place; a move refunds it and takes one from the other source through the same guarded debit as a booking. Returns the
     /// periods whose balances changed, or a failure (the caller then does not commit, so nothing is written).
     /// </summary>
-    public static async Task<ServiceResult<List<int>>> ApplyAsync(CoreDbContext db, IReadOnlyList<AffectedBooking> affected, IReadOnlyList<BookingDecision> decisions,
-        string actor, DateTime nowUtc, string why, CancellationToken ct)
+    public static async Task<ServiceResult<List<int>>> ApplyAsync(CoreDbContext db, WriteTransaction tx, IReadOnlyList<AffectedBooking> affected,
+        IReadOnlyList<BookingDecision> decisions, string actor, DateTime nowUtc, string why, CancellationToken ct)
     {
         var touched = new List<int>();
         foreach (var d in decisions.Where(d => d.Choice != BookingChoice.Keep))
@@ -136,6 +136,9 @@ public static class AffectedBookings
                 continue;
             }
 
+            // As a booking does: an authorized client's use of a pool is counted under its lock, so a cap holds on PostgreSQL too.
+            if (!await db.Purchases.AnyAsync(p => p.Id == d.ToPurchaseId && p.OwnerClientId == a.ClientId, ct))
+                await tx.LockAsync(LockNames.ShareUse(d.ToPurchaseId!.Value, a.ClientId), ct);
             var toPeriod = await db.CreditPeriods.AsNoTracking().Where(PoolRule.Usable(db, a.ClientId, a.Day)).Where(p => p.PurchaseId == d.ToPurchaseId)
                 .OrderBy(p => p.RolledFromPeriodId == null).ThenBy(p => p.EndsOn).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
             var taken = toPeriod is null ? null : (await db.Database.SqlQuery<BookingService.PeriodBalance>(

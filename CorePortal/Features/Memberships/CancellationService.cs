@@ -45,7 +45,7 @@ public sealed class CancellationService(IDbContextFactory<CoreDbContext> dbFacto
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = user.ActorName();
-        var applied = await AffectedBookings.ApplyAsync(db, plan.Bookings, plan.Decisions, actor, now, $"{plan.PurchaseName} cancelled: {plan.Reason}", ct);
+        var applied = await AffectedBookings.ApplyAsync(db, tx, plan.Bookings, plan.Decisions, actor, now, $"{plan.PurchaseName} cancelled: {plan.Reason}", ct);
         if (!applied.Succeeded) return ServiceResult.Failure<CancellationPlan>(applied);
 
         // Read after the refunds above (ExecuteUpdate), so Used is what the plan expects once they are done.

@@ -100,7 +100,7 @@ public sealed class FreezeService(IDbContextFactory<CoreDbContext> dbFactory, Ba
         db.Freezes.Add(freeze);
         await db.SaveChangesAsync(ct);
 
-        var applied = await AffectedBookings.ApplyAsync(db, affected, plan.Decisions, user.ActorName(), nowUtc, $"frozen {Span(plan.StartsOn, plan.EndsOn)}", ct);
+        var applied = await AffectedBookings.ApplyAsync(db, tx, affected, plan.Decisions, user.ActorName(), nowUtc, $"frozen {Span(plan.StartsOn, plan.EndsOn)}", ct);
         if (!applied.Succeeded) return (ServiceResult.Failure<FreezePlan>(applied), []);
         var touched = await WriteAsync(db, purchaseId, steps, LedgerKind.Frozen, freeze.Note, user.ActorName(), nowUtc, ct);
         return (ServiceResult.Success(plan with { FreezeId = freeze.Id }, result.Message), [.. applied.Value!, .. touched]);
