@@ -40,10 +40,11 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         using var scope = browser.App.Services.CreateScope();
         var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
         var location = (await schedule.LocationsAsync(TestUsers.Staff)).Value![^1];
+        await using var tonight = await TonightAt.SetAsync(scope.ServiceProvider, location.Id);
         var className = $"Live {Guid.NewGuid():N}"[..13];
         var session = await schedule.CreateSessionAsync(TestUsers.Staff, new SessionInput
         {
-            Name = className, LocationId = location.Id, Trainer = "Taylor Trainer", Date = DateTime.Today, StartTime = TimeSpan.FromHours(23), Capacity = 10,
+            Name = className, LocationId = location.Id, Trainer = "Taylor Trainer", Date = tonight.Today, StartTime = TimeSpan.FromHours(23), Capacity = 10,
         });
         var page = await browser.SignedInPageAsync(DemoUsers.Trainer, $"/live?location={location.Id}");
         await Expect(page.GetByTestId("connection-state")).ToHaveTextAsync("Live");
@@ -108,10 +109,11 @@ public sealed class LiveBrowserTests(BrowserFixture browser)
         using var scope = browser.App.Services.CreateScope();
         var schedule = scope.ServiceProvider.GetRequiredService<ScheduleService>();
         var location = (await schedule.LocationsAsync(TestUsers.Staff)).Value![0];
+        await using var tonight = await TonightAt.SetAsync(scope.ServiceProvider, location.Id);
         var className = $"Back {Guid.NewGuid():N}"[..13];
         var session = await schedule.CreateSessionAsync(TestUsers.Staff, new SessionInput
         {
-            Name = className, LocationId = location.Id, Trainer = "Taylor Trainer", Date = DateTime.Today, StartTime = TimeSpan.FromHours(23), Capacity = 10,
+            Name = className, LocationId = location.Id, Trainer = "Taylor Trainer", Date = tonight.Today, StartTime = TimeSpan.FromHours(23), Capacity = 10,
         });
         var (clientId, source) = await LimitedSourceAsync(scope.ServiceProvider, session.Value);
         var bookings = scope.ServiceProvider.GetRequiredService<BookingService>();
