@@ -27,7 +27,8 @@ public sealed class ChainTests(ChainFixture chain, BrowserFixture browser, ITest
         var client = await studio.ClientAsync("Live", $"Chain{Unique()}");
         var pack = await studio.SellAsync(client, $"Chain live {Unique()}", credits: 10);
         var className = $"Chain {Unique()}";
-        var session = await studio.SessionAsync(className, dayOffset: 0, at: new TimeOnly(23, 0));
+        await using var tonight = await TonightAt.SetAsync(studio.Services, studio.Location.Id);
+        var session = await studio.SessionAsync(className, dayOffset: DateOnly.FromDateTime(tonight.Today).DayNumber - studio.Today.DayNumber, at: new TimeOnly(23, 0));
 
         var page = await browser.SignedInPageAsync(DemoUsers.Staff, $"/live?location={studio.Location.Id}", chain.Nginx.BaseUrl);
         await Expect(page.GetByTestId("connection-state")).ToHaveTextAsync("Live");

@@ -52,6 +52,9 @@ public sealed class StudioBuilder : IDisposable
 
     private T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
 
+    /// <summary>The app's services this studio works through (for helpers such as TonightAt).</summary>
+    public IServiceProvider Services => _scope.ServiceProvider;
+
     public IDbContextFactory<CoreDbContext> Db => Get<IDbContextFactory<CoreDbContext>>();
     public FixedClock Clock => Get<TimeProvider>() as FixedClock ?? throw new InvalidOperationException("This studio runs on the app's own clock.");
     public DateOnly Today => DateOnly.FromDateTime(Get<TimeProvider>().GetLocalNow().DateTime);
