@@ -234,7 +234,10 @@ public sealed class StaffEndpointTests(ApiApp app)
     public async Task A_new_session_can_be_booked_and_its_roster_shows_who_is_in()
     {
         var staff = await app.AsAsync(DemoUsers.Staff);
-        var created = await staff.PostAsJsonAsync("/api/sessions", new { name = "API Late Stretch", locationId = 1, trainer = "Ana", date = Today, startTime = "23:30:00", durationMinutes = 20, capacity = 4 });
+        var start = DateTime.Now.AddHours(1); // not yet started whenever the test runs (a fixed 23:30 had started by 23:30)
+        var created = await staff.PostAsJsonAsync("/api/sessions", new { name = "API Late Stretch", locationId = 1, trainer = "Ana",
+            date = start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            startTime = start.ToString("HH:mm:00", System.Globalization.CultureInfo.InvariantCulture), durationMinutes = 20, capacity = 4 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var sessionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
         var sofia = await app.ClientIdAsync("CP100005");
